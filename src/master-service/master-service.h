@@ -80,7 +80,7 @@ enum master_service_finish_flags {
 /*
  * Initialises the process for service name ("imap-login").  Reads what the
  * master passed (environment + inherited fds), or, when the process was
- * started by hand, parses and removes "-c FILE" from *argc/*argv (default
+ * started by hand, parses and removes "-c FILE" from argc/argv (default
  * /etc/dovecot/dovecot.conf) and loads that file.  Sets up logging
  * (LOG_MODE_MASTER with prefix "<name>: " under the master, LOG_MODE_STDERR
  * with log_timestamp otherwise), creates the ioloop, ignores SIGPIPE and
