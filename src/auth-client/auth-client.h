@@ -17,6 +17,7 @@
 #ifndef ROOST_AUTH_CLIENT_H
 #define ROOST_AUTH_CLIENT_H
 
+struct arena;
 struct auth_client;
 struct auth_client_request;
 
@@ -26,7 +27,7 @@ enum auth_mech_flags {
 	AUTH_MECH_FLAG_PLAINTEXT = 0x02,      /* "plaintext" */
 	AUTH_MECH_FLAG_DICTIONARY = 0x04,     /* "dictionary" */
 	AUTH_MECH_FLAG_ACTIVE = 0x08,         /* "active" */
-	AUTH_MECH_FLAG_FORWARD_SECRECY = 0x10,/* "forward-secrecy" */
+	AUTH_MECH_FLAG_FORWARD_SECRECY = 0x10, /* "forward-secrecy" */
 	AUTH_MECH_FLAG_MUTUAL_AUTH = 0x20,    /* "mutual-auth" */
 	AUTH_MECH_FLAG_PRIVATE = 0x40,        /* "private": don't advertise */
 };
