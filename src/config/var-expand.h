@@ -83,7 +83,8 @@ const struct var_expand_table *
 var_expand_table_merge(struct arena *arena, const struct var_expand_table *a,
 	const struct var_expand_table *b);
 
-/* True if str contains a %variable other than %%. */
+/* True if str references the short variable key (%x, with any
+   modifiers) or %{long_key}; key may be NUL, long_key NULL. */
 bool var_has_key(const char *str, char key, const char *long_key);
 
 #endif
