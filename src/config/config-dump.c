@@ -40,6 +40,18 @@ static void out_indent(struct dump_ctx *ctx, unsigned int indent)
 		out_str(ctx, "  ");
 }
 
+/* True if the parser would expand a word of value as a $setting. */
+static bool has_variable(const char *value)
+{
+	const char *p;
+
+	for (p = strchr(value, '$'); p != NULL; p = strchr(p + 1, '$')) {
+		if (p == value || p[-1] == ' ')
+			return true;
+	}
+	return false;
+}
+
 const char *config_quote_value(const char *value)
 {
 	size_t len = strlen(value);
@@ -47,7 +59,8 @@ const char *config_quote_value(const char *value)
 	const char *p;
 
 	if (len == 0 || (!IS_SPACE_EDGE(value, len) &&
-			 strpbrk(value, "#$\"'") == NULL &&
+			 strpbrk(value, "#\"'\n") == NULL &&
+			 !has_variable(value) &&
 			 value[0] != '<' && value[len - 1] != '\\'))
 		return value;
 	buf_init(&b, scratch_arena(), len + 8, 0);
@@ -188,20 +201,36 @@ static void dump_section_body(struct dump_ctx *ctx,
 static bool section_has_output(struct dump_ctx *ctx,
 	const struct config_section *s)
 {
+	const struct config_setting_def *sdef;
+	const struct config_kv *bkv;
+	unsigned int i;
+
 	switch (ctx->mode) {
 	case CONFIG_DUMP_ALL:
 		return true;
 	case CONFIG_DUMP_DEFAULTS:
-		return !s->explicit_section || s->builtin.count > 0;
+		return s->builtin_section;
 	case CONFIG_DUMP_NONDEFAULT:
 	case CONFIG_DUMP_EXPLICIT:
 		break;
 	}
-	if (s->explicit_section)
+	/* An opened list section (passdb {}, namespace x {}) exists because
+	   the configuration says so; a built-in one exists anyway. */
+	if (s->explicit_section && !s->builtin_section)
 		return true;
-	if (s->kvs.count > 0)
-		return true;
-	for (unsigned int i = 0; i < s->children.count; i++) {
+	for (i = 0; i < s->kvs.count; i++) {
+		if (ctx->mode == CONFIG_DUMP_EXPLICIT)
+			return true;
+		sdef = config_section_def_find_setting(s->def,
+			s->kvs.v[i].key);
+		if (sdef == NULL)
+			return true;
+		bkv = find_kv(s->builtin.v, s->builtin.count, sdef->name);
+		if (!config_value_equals(sdef, s->kvs.v[i].value,
+			    bkv != NULL ? bkv->value : sdef->default_value))
+			return true;
+	}
+	for (i = 0; i < s->children.count; i++) {
 		if (section_has_output(ctx, s->children.v[i]))
 			return true;
 	}

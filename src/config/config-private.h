@@ -71,6 +71,8 @@ struct config_section {
 	/* true if the section was opened by the configuration (false for an
 	   untouched built-in service). */
 	bool explicit_section;
+	/* true for Dovecot's built-in services and their listeners. */
+	bool builtin_section;
 };
 
 /* A network for local/remote filters. */

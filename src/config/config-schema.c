@@ -315,7 +315,7 @@ const struct config_setting_def config_global_settings[] = {
 		NULL,
 		true),
 	S(process_shutdown_filter, STR, "", NULL, false),
-	S(protocols, STR, "", NULL, true),
+	S(protocols, STR, "imap pop3 lmtp", NULL, true),
 	S(quota_full_tempfail, BOOL, "no", NULL, false),
 	S(rawlog_dir, STR, "", NULL, false),
 	S(recipient_delimiter, STR, "+", NULL, true),

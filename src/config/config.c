@@ -91,6 +91,7 @@ static struct config_section *section_copy(struct config *c,
 	dst = config_section_new(c, src->def, src->type, src->name,
 		src->source);
 	dst->explicit_section = src->explicit_section;
+	dst->builtin_section = src->builtin_section;
 	for (i = 0; i < src->kvs.count; i++)
 		array_push(&dst->kvs, src->kvs.v[i]);
 	for (i = 0; i < src->builtin.count; i++)
@@ -173,6 +174,7 @@ static int config_build_services(struct config *c, const char **error_r)
 		struct config_section *s, *user;
 
 		s = config_section_new(c, b->def, b->type, b->name, b->source);
+		s->builtin_section = true;
 		builtin_kvs_expand(c, s, b);
 		for (j = 0; j < b->children.count; j++) {
 			const struct config_section *bl = b->children.v[j];
@@ -180,6 +182,7 @@ static int config_build_services(struct config *c, const char **error_r)
 
 			l = config_section_new(c, bl->def, bl->type, bl->name,
 				bl->source);
+			l->builtin_section = true;
 			builtin_kvs_expand(c, l, bl);
 			array_push(&s->children, l);
 		}
