@@ -107,8 +107,11 @@ static int read_file(const char *path, char **data_r, size_t *len_r,
 
 	fd = open(path, O_RDONLY);
 	if (fd < 0) {
+		int open_errno = errno;
+
 		*error_r = t_printf("open(%s) failed: %s", path,
-			strerror(errno));
+			strerror(open_errno));
+		errno = open_errno;
 		return -1;
 	}
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -231,6 +234,49 @@ static int expand_variables(struct parser_ctx *ctx, const char *value,
 	return 0;
 }
 
+/* Dovecot 1.x settings: Dovecot 2.3 translates them with a warning; we
+   refuse them and name the replacement (requirements 04 §12.7). */
+static const char *const obsolete_settings[][2] = {
+	{ "auth_executable", "has been replaced by service auth { executable }" },
+	{ "auth_process_size", "has been replaced by service auth { vsz_limit }" },
+	{ "login_chroot", "has been replaced by service { chroot }" },
+	{ "login_dir", "has been removed" },
+	{ "login_executable", "has been replaced by service { executable }" },
+	{ "login_max_connections",
+		"has been replaced by service { client_limit }" },
+	{ "login_max_processes_count",
+		"has been replaced by service { process_limit }" },
+	{ "login_process_per_connection",
+		"has been replaced by service { service_count }" },
+	{ "login_process_size", "has been replaced by service { vsz_limit }" },
+	{ "login_processes_count",
+		"has been replaced by service { process_min_avail }" },
+	{ "login_user", "has been replaced by service { user }" },
+	{ "mail_drop_priv_before_exec",
+		"has been replaced by service { drop_priv_before_exec }" },
+	{ "mail_executable", "has been replaced by service { executable }" },
+	{ "mail_process_size", "has been replaced by service { vsz_limit }" },
+	{ "max_mail_processes",
+		"has been replaced by service { process_limit }" },
+	{ "ssl_ca_file", "has been replaced by ssl_ca = <file" },
+	{ "ssl_cert_file", "has been replaced by ssl_cert = <file" },
+	{ "ssl_disable", "has been renamed to ssl" },
+	{ "ssl_key_file", "has been replaced by ssl_key = <file" },
+	{ "ssl_listen", "has been replaced by service { inet_listener { "
+		"address } }" },
+};
+
+static const char *obsolete_setting(const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < N_ELEMENTS(obsolete_settings); i++) {
+		if (strcmp(obsolete_settings[i][0], key) == 0)
+			return obsolete_settings[i][1];
+	}
+	return NULL;
+}
+
 enum value_kind {
 	VALUE_PLAIN,
 	VALUE_FILE,
@@ -254,6 +300,10 @@ static int apply_setting(struct parser_ctx *ctx, const char *key,
 		}
 	} else {
 		idx = config_schema_global_index(key);
+		if (idx < 0 && obsolete_setting(key) != NULL) {
+			return parser_error(ctx, "Obsolete setting: %s %s",
+				key, obsolete_setting(key));
+		}
 		if (idx < 0)
 			return parser_error(ctx, "Unknown setting: %s", key);
 		def = &config_global_settings[idx];
@@ -264,8 +314,10 @@ static int apply_setting(struct parser_ctx *ctx, const char *key,
 		size_t len;
 
 		file_path = fix_relative_path(value, ctx->path);
-		if (read_file(file_path, &data, &len, &error) < 0)
-			return parser_error(ctx, "%s", error);
+		if (read_file(file_path, &data, &len, &error) < 0) {
+			return parser_error(ctx, "%s: Can't open file %s: %s",
+				key, file_path, strerror(errno));
+		}
 		if (len > 0 && data[len - 1] == '\n') {
 			data[--len] = '\0';
 			if (len > 0 && data[len - 1] == '\r')

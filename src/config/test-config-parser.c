@@ -183,8 +183,8 @@ static void test_errors(void)
 	test_assert_strcmp(load_error("!include /nonexistent/*.conf\n"),
 		"/test/dovecot.conf:1: No matches");
 	test_assert_strcmp(load_error("ssl_cert = </nonexistent/cert.pem\n"),
-		"/test/dovecot.conf:1: open(/nonexistent/cert.pem) failed: "
-		"No such file or directory");
+		"/test/dovecot.conf:1: ssl_cert: Can't open file "
+		"/nonexistent/cert.pem: No such file or directory");
 	test_assert_strcmp(load_error(
 		"protocol imap {\n  protocol pop3 {\n  }\n}\n"),
 		"/test/dovecot.conf:2: Nested protocol { protocol { .. } } "
