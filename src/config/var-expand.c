@@ -534,6 +534,10 @@ static int expand(struct buf *dest, const char *str,
 			sign = -1;
 			str++;
 		}
+		if (*str == '0') {
+			ctx.zero_padding = true;
+			str++;
+		}
 		while (*str >= '0' && *str <= '9') {
 			if (ctx.width < 100000)
 				ctx.width = ctx.width * 10 + (*str - '0');
@@ -544,7 +548,8 @@ static int expand(struct buf *dest, const char *str,
 			sign = 1;
 			ctx.width = 0;
 			str++;
-			/* A zero-prefixed width enables zero padding. */
+			/* A zero before the offset does not pad; one before
+			   the width does. */
 			ctx.zero_padding = *str == '0';
 			if (*str == '-') {
 				sign = -1;
@@ -633,11 +638,13 @@ static int expand(struct buf *dest, const char *str,
 			if (buf_append(dest, var, len) < 0)
 				goto too_long;
 		} else {
-			/* %05d-like padding, no truncation */
+			/* %05d-like padding, no truncation (Dovecot pads
+			   "%-08n" the same way) */
 			size_t len = strlen(var);
 
-			for (; ctx.width > 0 && (size_t)ctx.width > len;
-			     ctx.width--) {
+			if (ctx.width < 0)
+				ctx.width = -ctx.width;
+			for (; (size_t)ctx.width > len; ctx.width--) {
 				if (buf_append_c(dest, '0') < 0)
 					goto too_long;
 			}
