@@ -106,7 +106,8 @@ static void check_roundtrip(uint16_t type, const struct field *fields,
 	for (unsigned int i = 0; i < count; i++) {
 		if (again[i].kind != fields[i].kind)
 			abort();
-		if (fields[i].kind == FIELD_U32 || fields[i].kind == FIELD_U64) {
+		if (fields[i].kind == FIELD_U32 ||
+		    fields[i].kind == FIELD_U64) {
 			if (again[i].num != fields[i].num)
 				abort();
 		} else if (again[i].size != fields[i].size ||

@@ -368,15 +368,18 @@ int net_listen_unix(const char *path, mode_t mode, uid_t uid, gid_t gid,
 			return -1;
 		}
 		if (unix_socket_in_use(path, &in_use) < 0) {
-			*error_r = errno == EEXIST ?
-				t_printf("%s exists and is not a socket", path) :
-				t_printf("connect(%s) failed: %m", path);
+			if (errno == EEXIST)
+				*error_r = t_printf(
+					"%s exists and is not a socket", path);
+			else
+				*error_r = t_printf("connect(%s) failed: %m",
+					path);
 			close(fd);
 			return -1;
 		}
 		if (in_use) {
-			*error_r = t_printf(
-				"Socket already exists and is in use: %s", path);
+			*error_r = t_printf("Socket already exists and "
+					    "is in use: %s", path);
 			close(fd);
 			return -1;
 		}
