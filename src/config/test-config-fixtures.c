@@ -9,6 +9,7 @@
  * or as Dovecot 1.x is rejected alone.
  */
 #include "lib.h"
+#include "buf.h"
 #include "str.h"
 #include "config.h"
 #include "test-common.h"
@@ -20,14 +21,19 @@
 /* want with every occurrence of name prefixed by the fixture dir. */
 static const char *prefix_paths(const char *want, const char *name)
 {
-	const char *p, *result = "";
+	struct buf b;
+	const char *p;
 
+	buf_init(&b, scratch_arena(), 256, 0);
 	while ((p = strstr(want, name)) != NULL) {
-		result = t_printf("%s%.*s%s/%s", result, (int)(p - want), want,
-			CONFIG_TEST_FIXTURE_DIR, name);
+		if (buf_append(&b, want, (size_t)(p - want)) < 0 ||
+		    buf_printf(&b, "%s/%s", CONFIG_TEST_FIXTURE_DIR, name) < 0)
+			i_panic("unbounded buffer failed");
 		want = p + strlen(name);
 	}
-	return t_printf("%s%s", result, want);
+	if (buf_append_str(&b, want) < 0)
+		i_panic("unbounded buffer failed");
+	return buf_cstr(&b);
 }
 
 static void check_fixture(const char *name, const char *expect,
