@@ -1,0 +1,28 @@
+/*
+ * adm-commands.h - the handlers of roostadm's commands, one per row of
+ * the command table (adm-cmd-table.c).  Each is an adm_cmd_func_t: it
+ * gets its parsed options and arguments and reports failure through
+ * adm_set_exit() (see adm-cmd.h).  docs/roostadm.md describes their
+ * output.
+ */
+#ifndef ROOSTADM_ADM_COMMANDS_H
+#define ROOSTADM_ADM_COMMANDS_H
+
+#include "adm-cmd.h"
+
+/* help [<cmd>]: the usage text, or one command's usage. */
+void cmd_help(struct adm_cmd_context *cctx);
+/* auth test: SASL PLAIN over the auth client socket. */
+void cmd_auth_test(struct adm_cmd_context *cctx);
+/* auth lookup: passdb lookup (PASS) over the auth-userdb socket. */
+void cmd_auth_lookup(struct adm_cmd_context *cctx);
+/* user: userdb lookup (USER) or iteration (LIST) over auth-userdb. */
+void cmd_user(struct adm_cmd_context *cctx);
+/* pw: password hashes. */
+void cmd_pw(struct adm_cmd_context *cctx);
+/* reload, stop, log errors: requests to the master's admin socket. */
+void cmd_reload(struct adm_cmd_context *cctx);
+void cmd_stop(struct adm_cmd_context *cctx);
+void cmd_log_errors(struct adm_cmd_context *cctx);
+
+#endif
