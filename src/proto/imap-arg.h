@@ -19,10 +19,10 @@ struct buf;
 enum imap_arg_type {
 	/* The atom NIL (any case); _data.str holds it as written. */
 	IMAP_ARG_NIL = 0,
-	/* An atom: ATOM-CHARs plus '%', '*' and ']' (so astrings,
-	   list-mailbox patterns, sequence sets and FETCH items such as
-	   BODY[1.MIME]<0.10> are atoms).  With IMAP_PARSER_FLAG_ATOM_ALLCHARS
-	   any byte but NUL, SP, CR and LF. */
+	/* An atom: ATOM-CHARs plus '%', '*', ']' and '\\' (so astrings,
+	   flags, list-mailbox patterns, sequence sets and FETCH items such
+	   as BODY[1.MIME]<0.10> are atoms).  With
+	   IMAP_PARSER_FLAG_ATOM_ALLCHARS any byte but NUL, SP, CR and LF. */
 	IMAP_ARG_ATOM,
 	/* A quoted string, unescaped. */
 	IMAP_ARG_STRING,

@@ -71,7 +71,8 @@ enum imap_parser_flags {
 	 * Stop at the first literal and leave its bytes in the input: the
 	 * literal is returned as the last argument, of type
 	 * IMAP_ARG_LITERAL_SIZE (inside any lists still open, which are shown
-	 * closed), and read_args returns 1 with the "{n}\r\n" consumed.  The
+	 * closed: imap_parser_get_literal_size_arg() finds it), and read_args
+	 * returns 1 with the "{n}\r\n" consumed.  The
 	 * caller checks the size against its own limits, sends "+ OK\r\n"
 	 * itself unless arg->literal_nonsync, reads the n bytes from its
 	 * input (e.g. streams an APPEND into storage), and then must call
@@ -81,9 +82,10 @@ enum imap_parser_flags {
 	 * apply; the LITERAL- limit does.
 	 */
 	IMAP_PARSER_FLAG_LITERAL_SIZE = 0x01,
-	/* Atoms may hold any byte but NUL, SP, CR, LF, '(' at their start
-	   and ')' inside a list: for SEARCH/FETCH arguments of extensions
-	   that use brackets and other specials, and for 8-bit atoms. */
+	/* Atoms may hold any byte but NUL, SP, CR and LF (and ')' inside a
+	   list, which ends it); an argument starting with '(', '"', '{' or
+	   ')' is still a list, string, literal or error.  For SEARCH/FETCH
+	   arguments of extensions using specials, and for 8-bit atoms. */
 	IMAP_PARSER_FLAG_ATOM_ALLCHARS = 0x02,
 	/* Accept literal8 "~{n}" (RFC 3516 APPEND/BINARY); without it a
 	   literal8 is a syntax error. */
@@ -123,9 +125,11 @@ void imap_parser_reset(struct imap_parser *parser);
 
 /*
  * Reads the command tag: 1*<ASTRING-CHAR except "+">, followed by one SP
- * (consumed).  Returns 1 with *tag_r (valid until reset), 0 need more, or
- * -1: empty line, invalid tag character, or the line ended after the tag.
- * On -1 no tag is known: answer with an untagged "* BAD".
+ * (consumed) or the end of the line (left unread: read_command_name then
+ * fails, and the caller can answer with the tag).  Returns 1 with *tag_r
+ * (valid until reset), 0 need more, or -1 (empty or whitespace-only line,
+ * invalid tag character).  On -1 no tag is known: answer with an
+ * untagged "* BAD".
  */
 int imap_parser_read_tag(struct imap_parser *parser,
 	const unsigned char *data, size_t size, size_t *consumed_r,
@@ -194,6 +198,22 @@ const char *imap_parser_get_error(struct imap_parser *parser, bool *fatal_r);
 /* The last error's kind. */
 enum imap_parser_error imap_parser_get_error_code(
 	const struct imap_parser *parser);
+
+/* Bytes of memory the parser holds (its arena and token buffer), for
+   accounting and for tests of the limits. */
+size_t imap_parser_get_memory_usage(const struct imap_parser *parser);
+
+/*
+ * After read_args returned 1 at an IMAP_PARSER_FLAG_LITERAL_SIZE literal:
+ * that argument (the last one read, possibly inside lists) and in
+ * *list_depth_r the number of lists enclosing it, i.e. how many ')' the
+ * rest of the line must close (continue with IMAP_PARSER_FLAG_INSIDE_LIST
+ * while that is > 0).  NULL if the last read did not stop at such a
+ * literal.  Valid until reset.
+ */
+const struct imap_arg *
+imap_parser_get_literal_size_arg(struct imap_parser *parser,
+	unsigned int *list_depth_r);
 
 /* The size of the literal most recently announced (for the message of a
    LITERAL_CONT or LITERAL_TOO_BIG), 0 if none. */

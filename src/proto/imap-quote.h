@@ -23,8 +23,8 @@ int imap_append_quoted(struct buf *dest, const char *str, bool utf8)
 	ATTR_NODISCARD;
 /*
  * Appends data as a string: quoted when every byte may appear in a quoted
- * string (no NUL, CR, LF or 8-bit byte) and it is not long, otherwise as a
- * literal "{n}\r\n<data>".  Binary-safe.
+ * string (no NUL, CR, LF or 8-bit byte), otherwise as a literal
+ * "{n}\r\n<data>".  Binary-safe.
  */
 int imap_append_string_data(struct buf *dest, const void *data, size_t size)
 	ATTR_NODISCARD;
