@@ -83,6 +83,8 @@ static void master_detect_exec_dir(const struct config *config)
 /* ---- startup errors ---- */
 
 static bool log_targets_open;
+/* The master's own log lines go through the collector. */
+static bool log_captured;
 
 /* Before the log is set up, errors go to the terminal the way Dovecot
    prints them ("Fatal: ..."), and to the log too once it is open. */
@@ -96,10 +98,29 @@ static void startup_fatal(const char *fmt, ...)
 	va_start(args, fmt);
 	msg = arena_vprintf(scratch_arena(), fmt, args);
 	va_end(args);
+	if (log_captured)
+		i_fatal("%s", msg);
 	fprintf(stderr, "Fatal: %s\n", msg);
 	if (log_targets_open)
 		master_log_write(LOG_LEVEL_FATAL, "master: ", msg);
 	exit(FATAL_EXIT_CODE);
+}
+
+void master_error(const char *fmt, ...)
+{
+	va_list args;
+	const char *msg;
+
+	va_start(args, fmt);
+	msg = arena_vprintf(scratch_arena(), fmt, args);
+	va_end(args);
+	if (log_captured) {
+		i_error("%s", msg);
+		return;
+	}
+	fprintf(stderr, "Error: %s\n", msg);
+	if (log_targets_open)
+		master_log_write(LOG_LEVEL_ERROR, "master: ", msg);
 }
 
 /* ---- pid file ---- */
@@ -182,8 +203,11 @@ static void daemonize(void)
 	pid = fork();
 	if (pid < 0)
 		startup_fatal("fork() failed: %s", strerror(errno));
-	if (pid > 0)
+	if (pid > 0) {
+		/* Reap the intermediate child so it leaves no zombie. */
+		(void)waitpid(pid, NULL, 0);
 		_exit(0);
+	}
 	if (setsid() < 0)
 		startup_fatal("setsid() failed: %s", strerror(errno));
 	/* The second fork makes sure we never get a controlling
@@ -351,7 +375,8 @@ static void sig_child(int signo ATTR_UNUSED, void *context ATTR_UNUSED)
 
 static int admin_reload(const char **error_r)
 {
-	i_warning("reload requested - reloading configuration");
+	/* What doveadm reload makes Dovecot log (it sends SIGHUP). */
+	i_warning("SIGHUP received - reloading configuration");
 	return master_reload(error_r);
 }
 
@@ -489,11 +514,11 @@ static void master_run(const char *config_path, bool foreground)
 	if (mkdir_parents(base_dir, 0755) < 0 && errno != EEXIST)
 		startup_fatal("mkdir(%s) failed: %s", base_dir,
 			strerror(errno));
-	pid_path = i_strdup_printf("%s/%s", base_dir, MASTER_PID_FILE_NAME);
-	pid_file_check();
 	if (master_log_open(config, &error) < 0)
 		startup_fatal("%s", error);
 	log_targets_open = true;
+	pid_path = i_strdup_printf("%s/%s", base_dir, MASTER_PID_FILE_NAME);
+	pid_file_check();
 
 	if (pipe2(master->dead_pipe, O_CLOEXEC) < 0)
 		startup_fatal("pipe() failed: %s", strerror(errno));
@@ -506,6 +531,7 @@ static void master_run(const char *config_path, bool foreground)
 	   not survive one. */
 	master->ioloop = ioloop_create();
 	master_log_capture_self();
+	log_captured = true;
 	pid_file_write();
 
 	signal_ignore(SIGPIPE);
@@ -527,11 +553,11 @@ static void master_run(const char *config_path, bool foreground)
 			protocols = t_printf("%s%s%s", protocols,
 				i == 0 ? "" : ", ", plan->protocols[i]);
 		}
-		if (plan->protocols_count == 0)
-			protocols = "none";
 		core.rlim_cur = 1;
 		(void)getrlimit(RLIMIT_CORE, &core);
-		i_info("Roost v%s starting up for %s%s", ROOST_VERSION,
+		i_info("Roost v%s starting up %s%s%s", ROOST_VERSION,
+			plan->protocols_count == 0 ?
+				"without any protocols" : "for ",
 			protocols, core.rlim_cur == 0 ?
 				" (core dumps disabled)" : "");
 		for (unsigned int i = 0; i < plan->skipped_count; i++) {

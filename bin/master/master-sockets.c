@@ -9,6 +9,7 @@
 
 #include "file.h"
 #include "net.h"
+#include "str.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -112,13 +113,15 @@ static int bind_one(const struct service *service, unsigned int idx,
 
 	switch (l->type) {
 	case MASTER_LISTENER_INET:
+		errno = 0;
 		fd = net_listen_inet(l->address, (in_port_t)l->port,
 			l->reuse_port, MASTER_LISTEN_BACKLOG, &error);
-		if (fd < 0) {
-			*error_r = t_printf("service(%s): %s",
-				service->set->name, error);
+		if (fd < 0 && str_begins(error, "bind(") && errno != 0) {
+			/* Dovecot's wording. */
+			error = t_printf("listen(%s, %u) failed: %s",
+				l->address, l->port, strerror(errno));
 		}
-		return fd;
+		break;
 	case MASTER_LISTENER_UNIX:
 		if (mkdir_parent(l->path, &error) == 0) {
 			fd = net_listen_unix(l->path, (mode_t)l->mode, uid,
@@ -152,6 +155,9 @@ static void refresh_file_perms(const struct service *service, unsigned int idx)
 
 int master_sockets_bind(struct service_list *list, const char **error_r)
 {
+	const char *error;
+	bool failed = false;
+
 	for (unsigned int s = 0; s < list->services_count; s++) {
 		struct service *service = list->services[s];
 
@@ -174,12 +180,15 @@ int master_sockets_bind(struct service_list *list, const char **error_r)
 				refresh_file_perms(service, i);
 				continue;
 			}
-			fd = bind_one(service, i, error_r);
+			fd = bind_one(service, i, &error);
 			if (fd < 0) {
+				/* Try them all so every failure is logged;
+				   service_list_free() unrefs what was
+				   bound. */
 				i_free(key);
-				/* service_list_free() unrefs what was bound
-				   so far. */
-				return -1;
+				master_error("%s", error);
+				failed = true;
+				continue;
 			}
 			socket = i_new(struct master_socket, 1);
 			socket->key = key;
@@ -188,6 +197,10 @@ int master_sockets_bind(struct service_list *list, const char **error_r)
 			master_socket_add(socket);
 			service->sockets[i] = socket;
 		}
+	}
+	if (failed) {
+		*error_r = "Failed to start listeners";
+		return -1;
 	}
 	return 0;
 }

@@ -8,6 +8,7 @@
 #define ROOST_MASTER_H
 
 #include "master-interface.h"
+#include "net.h"
 #include "service-plan.h"
 
 #include <time.h>
@@ -39,6 +40,9 @@ struct service_process {
 	bool ever_busy;
 	/* We sent it SIGTERM/SIGQUIT because of a reload or shutdown. */
 	bool told_to_stop;
+	/* The last network client's address it reported (family 0 when
+	   none), for "[last ip=...]". */
+	struct ip_addr last_ip;
 	struct log_reader *log;
 	struct timeout *to_idle, *to_status;
 	time_t start_time;
@@ -121,6 +125,9 @@ struct master {
 extern struct master *master;
 
 /* ---- main.c ---- */
+/* Logs an error: to the log (and, before the log is set up, also to the
+   terminal as Dovecot does at startup). */
+void master_error(const char *fmt, ...) ATTR_FORMAT(1, 2);
 /* The plan's executable resolver: build tree or libexec directory. */
 const char *master_exec_resolve(struct arena *arena, const char *name,
 	void *context);
@@ -128,9 +135,10 @@ const char *master_exec_resolve(struct arena *arena, const char *name,
 /* ---- master-sockets.c ---- */
 /*
  * Binds (or reuses, when a socket with the same key is already bound)
- * every listener of every service in list.  On failure nothing new stays
- * bound and -1 is returned with *error_r ("service(imap-login):
- * listen(*, 143) failed: Address already in use").
+ * every listener of every service in list.  Each failure is logged
+ * ("service(imap-login): listen(*, 143) failed: Address already in use")
+ * and -1 is returned with *error_r "Failed to start listeners"; the
+ * caller frees the list, which closes what was bound.
  */
 int master_sockets_bind(struct service_list *list, const char **error_r);
 /* Drops one reference; the fd is closed when none remain. */

@@ -278,6 +278,10 @@ bool service_process_log_exit(struct service_process *p, int status)
 		/* Dovecot logs this with the child's prefix as a fatal
 		   error of the child: "imap-login: Fatal: master:
 		   service(imap-login): child 1234 killed with signal 9". */
+		if (p->last_ip.family != 0) {
+			msg = t_printf("%s [last ip=%s]", msg,
+				net_ip2str(&p->last_ip));
+		}
 		master_log_write(LOG_LEVEL_FATAL, prefix,
 			t_printf("master: %s", msg));
 	}

@@ -140,6 +140,14 @@ static void service_status_record(struct service *service,
 		if (p->to_status != NULL)
 			timeout_remove(&p->to_status);
 	}
+	memset(&p->last_ip, 0, sizeof(p->last_ip));
+	if (status->last_ip_family == AF_INET) {
+		p->last_ip.family = AF_INET;
+		memcpy(&p->last_ip.u.ip4, status->last_ip, 4);
+	} else if (status->last_ip_family == AF_INET6) {
+		p->last_ip.family = AF_INET6;
+		memcpy(&p->last_ip.u.ip6, status->last_ip, 16);
+	}
 	process_set_available(p, status->available_count);
 	if (service->retired && process_is_idle(p) && !p->told_to_stop) {
 		p->told_to_stop = true;

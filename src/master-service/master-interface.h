@@ -44,14 +44,20 @@ struct arena;
 
 /*
  * A process's report to the master, written atomically (smaller than
- * PIPE_BUF) to MASTER_STATUS_FD whenever its available count changes.
- * Host byte order: both ends are the same build on the same host.
+ * PIPE_BUF) to MASTER_STATUS_FD whenever its available count or the
+ * address of its latest network client changes.  Host byte order: both
+ * ends are the same build on the same host.
  */
 struct master_status {
 	uint32_t pid;
 	/* How many more clients the process accepts now: client_limit minus
 	   current clients, 0 when full or no longer accepting. */
 	uint32_t available_count;
+	/* The remote address of the last connection accepted from an inet
+	   listener (AF_INET/AF_INET6 in last_ip_family, 0 = none), for the
+	   master's "[last ip=...]" when the process dies. */
+	uint32_t last_ip_family;
+	uint8_t last_ip[16];
 };
 
 /* Upper bounds the master enforces and the child trusts. */

@@ -59,8 +59,10 @@ struct master_service {
 
 	int status_fd;
 	bool status_sent;
-	uint32_t last_status;
+	struct master_status last_status;
 	struct timeout *to_status;
+	/* Remote address of the last inet connection accepted. */
+	struct ip_addr last_ip;
 
 	int dead_fd;
 	struct io *dead_io;
@@ -488,9 +490,16 @@ static void master_service_status_update(struct master_service *ms)
 
 	if (ms->status_fd == -1 || !ms->init_finished)
 		return;
+	memset(&status, 0, sizeof(status));
 	status.pid = (uint32_t)getpid();
 	status.available_count = master_service_available_count(ms);
-	if (ms->status_sent && status.available_count == ms->last_status)
+	status.last_ip_family = (uint32_t)ms->last_ip.family;
+	if (ms->last_ip.family == AF_INET)
+		memcpy(status.last_ip, &ms->last_ip.u.ip4, 4);
+	else if (ms->last_ip.family == AF_INET6)
+		memcpy(status.last_ip, &ms->last_ip.u.ip6, 16);
+	if (ms->status_sent &&
+	    memcmp(&status, &ms->last_status, sizeof(status)) == 0)
 		return;
 	if (ms->to_status != NULL)
 		return; /* the retry sends the newest value */
@@ -500,7 +509,7 @@ static void master_service_status_update(struct master_service *ms)
 	} while (ret < 0 && errno == EINTR);
 	if (ret == (ssize_t)sizeof(status)) {
 		ms->status_sent = true;
-		ms->last_status = status.available_count;
+		ms->last_status = status;
 	} else if (ret < 0 && errno == EAGAIN) {
 		ms->to_status = timeout_add_once(MASTER_STATUS_RETRY_MSECS,
 			master_service_status_retry, ms);
@@ -527,6 +536,9 @@ static void master_service_handoff(struct master_service *ms,
 	if (l->info.type == MASTER_LISTENER_INET) {
 		(void)net_getsockname(fd, &conn.local_ip, &conn.local_port);
 		(void)net_getpeername(fd, &conn.remote_ip, &conn.remote_port);
+		if (conn.remote_ip.family == AF_INET ||
+		    conn.remote_ip.family == AF_INET6)
+			ms->last_ip = conn.remote_ip;
 	}
 	ms->clients++;
 	ms->total_accepted++;
