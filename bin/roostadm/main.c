@@ -28,6 +28,8 @@ int main(int argc, char *argv[])
 	log_set_timestamp_format("");
 	adm_context_init(&ctx, arena);
 
+	/* Option errors name the program "roostadm" whatever the path. */
+	argv[0] = (char *)"roostadm";
 	if (adm_getopt_parse(arena, ADM_GLOBAL_OPTIONS, argc,
 		    (const char *const *)argv, &args, &error) < 0) {
 		fprintf(stderr, "%s\n", error);
