@@ -68,7 +68,8 @@ static int cmd_id(struct imap_login_client *client,
 		imap_login_send_tagged(client, "BAD Invalid ID parameters");
 		return 1;
 	}
-	buf_init(&str, scratch_arena(), 128, 8192);
+	/* Heap: helpers below may open scratch frames. */
+	buf_init(&str, NULL, 128, 8192);
 	if (imap_id_args_log(&str,  args,
 		    login_client_setting(common, "imap_id_log")) == 0 &&
 	    str.used > 0)
@@ -85,6 +86,7 @@ static int cmd_id(struct imap_login_client *client,
 			i_panic("buffer too small");
 	}
 	login_client_send(common, str.data, str.used);
+	buf_free(&str);
 	imap_login_send_tagged(client, "OK ID completed.");
 	return 1;
 }

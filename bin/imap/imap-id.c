@@ -135,22 +135,20 @@ int imap_id_reply_append(struct buf *dest, const char *imap_id_send)
 	bool first = true;
 	int ret = 0;
 
-	SCRATCH_BEGIN {
-		while (ret == 0 && (key = next_token(&p)) != NULL) {
-			value = next_token(&p);
-			if (value == NULL)
-				break;
-			if (strcmp(value, "*") == 0)
-				value = default_value(key);
-			if (buf_append_str(dest, first ? "(" : " ") < 0 ||
-			    imap_append_quoted(dest, key, false) < 0 ||
-			    buf_append_c(dest, ' ') < 0 ||
-			    imap_append_nstring(dest, value) < 0)
-				ret = -1;
-			first = false;
-		}
-		if (ret == 0)
-			ret = buf_append_str(dest, first ? "NIL" : ")");
-	} SCRATCH_END;
+	while (ret == 0 && (key = next_token(&p)) != NULL) {
+		value = next_token(&p);
+		if (value == NULL)
+			break;
+		if (strcmp(value, "*") == 0)
+			value = default_value(key);
+		if (buf_append_str(dest, first ? "(" : " ") < 0 ||
+		    imap_append_quoted(dest, key, false) < 0 ||
+		    buf_append_c(dest, ' ') < 0 ||
+		    imap_append_nstring(dest, value) < 0)
+			ret = -1;
+		first = false;
+	}
+	if (ret == 0)
+		ret = buf_append_str(dest, first ? "NIL" : ")");
 	return ret;
 }

@@ -26,7 +26,8 @@ int imap_id_args_log(struct buf *dest, const struct imap_arg *args,
  * Appends the reply's parameter list for imap_id_send ("name *" style
  * key/value pairs, values quoted or atoms, "*" = Roost's own value:
  * name, version, os, os-version; unknown "*" = NIL) to dest: "(...)" or
- * "NIL" when the setting is empty.  0 or -1 (dest's max).
+ * "NIL" when the setting is empty.  0 or -1 (dest's max).  Allocates
+ * temporaries from the scratch arena (dest must not be scratch memory).
  */
 int imap_id_reply_append(struct buf *dest, const char *imap_id_send)
 	ATTR_NODISCARD;

@@ -264,8 +264,9 @@ void login_client_log(struct login_client *client, const char *msg)
 		vars.session = client->session_id;
 		vars.listener = client->listener_name;
 		tab = login_log_var_table(scratch_arena(), &vars);
-		buf_init(&elements, scratch_arena(), 256, 8192);
-		buf_init(&line, scratch_arena(), 256, 16384);
+		/* Heap buffers: var_expand() opens scratch frames. */
+		buf_init(&elements, NULL, 256, 8192);
+		buf_init(&line, NULL, 256, 16384);
 		if (login_log_expand_elements(&elements,
 			    client->set.login_log_format_elements, tab,
 			    &error) < 0) {
@@ -279,6 +280,8 @@ void login_client_log(struct login_client *client, const char *msg)
 		} else {
 			i_info("%s", buf_cstr(&line));
 		}
+		buf_free(&elements);
+		buf_free(&line);
 	} SCRATCH_END;
 }
 

@@ -107,26 +107,34 @@ int login_log_expand_elements(struct buf *dest, const char *elements,
 	unsigned int i;
 	size_t pos, sep;
 
-	buf_init(&tmp, scratch_arena(), 128, 0);
+	/* Heap, not scratch: var_expand() may open scratch frames, and a
+	   scratch buffer growing inside one would be released with it. */
+	buf_init(&tmp, NULL, 128, 0);
 	for (i = 0; list[i] != NULL; i++) {
 		pos = dest->used;
 		sep = pos > 0 ? 2 : 0;
 		if (sep > 0 && buf_append_str(dest, ", ") < 0) {
 			*error_r = "Log line too long";
+			buf_free(&tmp);
 			return -1;
 		}
-		if (var_expand(dest, list[i], table, error_r) < 0)
+		if (var_expand(dest, list[i], table, error_r) < 0) {
+			buf_free(&tmp);
 			return -1;
+		}
 		if (element_has_username(list[i]))
 			continue;
 		buf_reset(&tmp);
-		if (var_expand(&tmp, list[i], empty, error_r) < 0)
+		if (var_expand(&tmp, list[i], empty, error_r) < 0) {
+			buf_free(&tmp);
 			return -1;
+		}
 		/* All of the element's variables were empty: drop it. */
 		if (dest->used - pos - sep == tmp.used &&
 		    memcmp(dest->data + pos + sep, tmp.data, tmp.used) == 0)
 			buf_truncate(dest, pos);
 	}
+	buf_free(&tmp);
 	return 0;
 }
 

@@ -12,7 +12,8 @@
  *
  * Pure functions; the client code fills struct login_log_vars.  They
  * allocate temporaries (and error strings) from the scratch arena, so
- * callers wrap them in SCRATCH_BEGIN/END.
+ * callers wrap them in SCRATCH_BEGIN/END.  Output buffers must not be
+ * scratch-allocated (var_expand() opens scratch frames of its own).
  */
 #ifndef ROOST_LOGIN_LOG_H
 #define ROOST_LOGIN_LOG_H

@@ -1,0 +1,73 @@
+/*
+ * imap-commands.h - the post-login command table and dispatcher.
+ *
+ * A command is one small file (cmd-<name>.c) plus one row in the table in
+ * imap-commands.c: the name, the handler, the states it is allowed in and
+ * flags describing how it interacts with pipelining.
+ */
+#ifndef ROOST_IMAP_COMMANDS_H
+#define ROOST_IMAP_COMMANDS_H
+
+struct imap_arg;
+struct imap_client;
+
+enum imap_cmd_result {
+	/* The command answered its tagged reply. */
+	IMAP_CMD_DONE,
+	/* Not finished: call again when the output drains (long replies). */
+	IMAP_CMD_MORE,
+	/* Bad arguments: the dispatcher answers "BAD Error in IMAP command
+	   <NAME>: Invalid arguments". */
+	IMAP_CMD_BAD_ARGS,
+};
+
+enum imap_cmd_flags {
+	IMAP_CMD_FLAG_NONE = 0,
+	/* Uses message sequence numbers (may not run while an expunge is
+	   pending; for the mailbox commands of the next issue). */
+	IMAP_CMD_FLAG_USES_SEQS = 0x01,
+	/* Changes sequence numbers (EXPUNGE, MOVE). */
+	IMAP_CMD_FLAG_BREAKS_SEQS = 0x02,
+	/* Changes the selected mailbox. */
+	IMAP_CMD_FLAG_BREAKS_MAILBOX = 0x04,
+};
+
+struct imap_cmd {
+	struct imap_client *client;
+	const struct imap_arg *args;
+	/* Command memory, reset when the command completes. */
+	struct arena *arena;
+};
+
+typedef enum imap_cmd_result imap_cmd_func_t(struct imap_cmd *cmd);
+
+struct imap_command_def {
+	const char *name;
+	imap_cmd_func_t *func;
+	/* enum imap_client_state bits in which the command is allowed. */
+	unsigned int states;
+	enum imap_cmd_flags flags;
+};
+
+/* Finds a command by name (case-insensitive), NULL if unknown. */
+const struct imap_command_def *imap_command_find(const char *name);
+/* The number of commands and the i-th one, for tests and docs. */
+unsigned int imap_commands_count(void);
+const struct imap_command_def *imap_command_get(unsigned int idx);
+
+/*
+ * Checks the state and runs the command: "BAD Error in IMAP command
+ * <NAME>: ..." for a disallowed state or bad arguments.  Returns the
+ * handler's result (IMAP_CMD_DONE after such a BAD).  The caller counts
+ * bad commands.
+ */
+enum imap_cmd_result imap_command_run(struct imap_client *client,
+	const struct imap_command_def *def, const struct imap_arg *args,
+	bool *bad_r);
+
+imap_cmd_func_t cmd_capability;
+imap_cmd_func_t cmd_id;
+imap_cmd_func_t cmd_logout;
+imap_cmd_func_t cmd_noop;
+
+#endif
