@@ -75,9 +75,14 @@ static void master_detect_exec_dir(const struct config *config)
 		}
 	}
 	master->exec_dir_is_build_tree = false;
-	master->exec_dir = config_is_set(config, NULL, "libexec_dir") ?
-		i_strdup(config_get(config, NULL, "libexec_dir")) :
-		ROOST_LIBEXECDIR;
+	static char libexec_dir[PATH_MAX];
+
+	if (config_is_set(config, NULL, "libexec_dir") &&
+	    i_strlcpy(libexec_dir, config_get(config, NULL, "libexec_dir"),
+		    sizeof(libexec_dir)) == 0)
+		master->exec_dir = libexec_dir;
+	else
+		master->exec_dir = ROOST_LIBEXECDIR;
 }
 
 /* ---- startup errors ---- */
@@ -405,6 +410,7 @@ static int cmd_signal(const char *config_path, bool stop)
 	const char *path = t_printf("%s/%s", base_dir, MASTER_PID_FILE_NAME);
 	pid_t pid = pid_file_read(path);
 
+	free((char *)base_dir);
 	if (pid <= 0 || !pid_is_running(pid))
 		startup_fatal("Roost is not running (read from %s)", path);
 	if (kill(pid, stop ? SIGTERM : SIGHUP) < 0)
@@ -599,11 +605,15 @@ static void master_run(const char *config_path, bool foreground)
 		}
 	}
 	free(master->retired);
+	free(master->sockets);
+	free((char *)pid_path);
+	pid_path = NULL;
 	close(master->dead_pipe[1]);
 	close(master->dead_pipe[0]);
 	signal_info_deinit();
-	ioloop_destroy(&master->ioloop);
+	/* The log readers' ios belong to the loop: close them first. */
 	master_log_deinit();
+	ioloop_destroy(&master->ioloop);
 }
 
 int main(int argc, char *argv[])
@@ -665,13 +675,16 @@ int main(int argc, char *argv[])
 		}
 	}
 	if (dump) {
-		return cmd_dump(config_path, dump_mode,
+		int ret = cmd_dump(config_path, dump_mode,
 			have_filter ? &filter : NULL,
 			names_count == 0 ? NULL : names);
+
+		free(names);
+		return ret;
 	}
+	free(names);
 	if (command != NULL)
 		return cmd_signal(config_path, strcmp(command, "stop") == 0);
 	master_run(config_path, foreground);
-	free(names);
 	return 0;
 }

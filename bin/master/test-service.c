@@ -15,6 +15,7 @@
 #define TEST_LINE_MAX 1024
 
 struct test_client {
+	struct test_client *prev, *next;
 	struct master_service *ms;
 	int fd;
 	struct io *io;
@@ -22,6 +23,8 @@ struct test_client {
 	char buf[TEST_LINE_MAX];
 	size_t used;
 };
+
+static struct test_client *clients;
 
 static void client_write(struct test_client *client, const char *str)
 {
@@ -33,6 +36,12 @@ static void client_destroy(struct test_client *client)
 {
 	struct master_service *ms = client->ms;
 
+	if (client->prev != NULL)
+		client->prev->next = client->next;
+	else
+		clients = client->next;
+	if (client->next != NULL)
+		client->next->prev = client->prev;
 	io_remove(&client->io);
 	close(client->fd);
 	free(client);
@@ -110,6 +119,10 @@ static void client_connected(const struct master_service_connection *conn,
 	(void)i_strlcpy(client->listener, conn->name,
 		sizeof(client->listener));
 	client->io = io_add(conn->fd, IO_READ, client_input, client);
+	client->next = clients;
+	if (clients != NULL)
+		clients->prev = client;
+	clients = client;
 	master_service_set_proctitle(ms, "[%u clients]",
 		master_service_get_client_count(ms));
 	SCRATCH_BEGIN {
@@ -128,6 +141,8 @@ int main(int argc, char *argv[])
 	master_service_init_finish(ms);
 	master_service_set_connection_callback(ms, client_connected, ms);
 	master_service_run(ms);
+	while (clients != NULL)
+		client_destroy(clients);
 	master_service_deinit(&ms);
 	return 0;
 }
