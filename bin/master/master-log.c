@@ -9,6 +9,8 @@
 #include "file.h"
 #include "ioloop.h"
 #include "log-line.h"
+#include "master-interface.h"
+#include "str.h"
 #include "net.h"
 
 #include <fcntl.h>
@@ -270,6 +272,14 @@ static void log_reader_line(struct log_reader *r, char *line, size_t len)
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	line[len] = '\0';
+	if (len > 1 && line[0] == '\001' &&
+	    str_begins(line + 1, MASTER_LOG_OPTION_PREFIX)) {
+		/* Not a log line: the prefix the child now uses. */
+		(void)i_strlcpy(r->last_prefix,
+			line + 1 + strlen(MASTER_LOG_OPTION_PREFIX),
+			sizeof(r->last_prefix));
+		return;
+	}
 	log_line_parse(line, len, &parsed);
 	SCRATCH_BEGIN {
 		const char *prefix, *text;

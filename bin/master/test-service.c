@@ -4,6 +4,7 @@
  *   "QUIT"        -> "BYE", closes
  *   "LOG <text>"  -> logs <text> as an error through the master
  *   "CRASH"       -> abort() (tests crash logging and restarts)
+ *   "PREFIX <p>"  -> master_service_set_log_prefix(p + ": ")
  *   "INFO"        -> "INFO pid=<pid> clients=<n> listener=<name>"
  *   anything else -> "ECHO <line>"
  * It exists so the master can be tested without the real services.
@@ -59,6 +60,12 @@ static bool client_line(struct test_client *client, const char *line)
 	if (strncmp(line, "LOG ", 4) == 0) {
 		i_error("%s", line + 4);
 		client_write(client, "LOGGED\r\n");
+	} else if (strncmp(line, "PREFIX ", 7) == 0) {
+		SCRATCH_BEGIN {
+			master_service_set_log_prefix(client->ms,
+				t_printf("%s: ", line + 7));
+		} SCRATCH_END;
+		client_write(client, "PREFIXED\r\n");
 	} else if (strcmp(line, "CRASH") == 0) {
 		abort();
 	} else if (strcmp(line, "INFO") == 0) {

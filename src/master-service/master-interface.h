@@ -60,6 +60,15 @@ struct master_status {
 	uint8_t last_ip[16];
 };
 
+/*
+ * A control line on the stderr pipe (not a log line): the prefix the
+ * process now logs under, which the master uses for its own lines about
+ * the process ("imap(user)<pid><session>: Fatal: master: service(imap):
+ * child ... killed with signal 9").  Written as
+ * "\001" MASTER_LOG_OPTION_PREFIX "<prefix>\n".
+ */
+#define MASTER_LOG_OPTION_PREFIX "+prefix="
+
 /* Upper bounds the master enforces and the child trusts. */
 #define MASTER_LISTENERS_MAX 256
 #define MASTER_LISTENER_NAME_MAX 256

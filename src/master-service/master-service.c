@@ -707,6 +707,27 @@ void master_service_stop_new_connections(struct master_service *ms)
 		master_service_stop(ms);
 }
 
+void master_service_set_log_prefix(struct master_service *ms,
+	const char *prefix)
+{
+	log_set_prefix(prefix);
+	if (!ms->master_child)
+		return;
+	SCRATCH_BEGIN {
+		/* One write, so it cannot interleave with a log line. */
+		const char *line = t_printf("\001%s%s\n",
+			MASTER_LOG_OPTION_PREFIX, prefix);
+		size_t len = strlen(line);
+
+		for (size_t i = 1; i + 1 < len; i++) {
+			/* A newline would end the control line early. */
+			if (line[i] == '\n' || line[i] == '\001')
+				((char *)line)[i] = ' ';
+		}
+		(void)!write(STDERR_FILENO, line, len);
+	} SCRATCH_END;
+}
+
 void master_service_set_proctitle(struct master_service *ms,
 	const char *fmt, ...)
 {

@@ -177,6 +177,16 @@ bool master_service_is_stopping_new_connections(
 	const struct master_service *ms);
 
 /*
+ * Sets the process's log prefix (log_set_prefix()) and tells the master,
+ * which uses it for its own lines about this process, as Dovecot does:
+ * an imap process calls it with "imap(user)<pid><session>: " once the
+ * session is known, so that a crash is logged as "imap(user)<pid><sess>:
+ * Fatal: master: service(imap): child <pid> killed with signal 9".
+ */
+void master_service_set_log_prefix(struct master_service *ms,
+	const char *prefix);
+
+/*
  * Sets the process title shown by ps to "roost/<name> <text>" where text
  * is formatted from fmt (e.g. "[user 1.2.3.4 IDLE]"), but only when
  * verbose_proctitle = yes; otherwise the title stays "roost/<name>".

@@ -232,12 +232,17 @@ def test_crash_is_logged_and_process_refilled(master_factory):
     pid = wait_until(lambda: m.services(), "first process")[0]
     c = Client(m.port)
     assert c.pid() == pid
+    # The prefix the process set is used for the master's line about it.
+    assert c.cmd("PREFIX test(joe)<%d>" % pid) == "PREFIXED\r\n"
+    assert c.cmd("LOG with prefix") == "LOGGED\r\n"
+    m.wait_log(r"^%stest\(joe\)<%d>: Error: with prefix$" % (TIMESTAMP, pid))
     c.f.write(b"CRASH\r\n")
     c.f.flush()
     assert c.readline() == ""
-    m.wait_log(r"^%stest-service: Fatal: master: service\(test-service\): "
-               r"child %d killed with signal 6 \(core (not )?dumped\) "
-               r"\[last ip=127\.0\.0\.1\]$" % (TIMESTAMP, pid))
+    m.wait_log(r"^%stest\(joe\)<%d>: Fatal: master: "
+               r"service\(test-service\): child %d killed with signal 6 "
+               r"\(core (not )?dumped\) \[last ip=127\.0\.0\.1\]$"
+               % (TIMESTAMP, pid, pid))
     new = wait_until(lambda: [p for p in m.services() if p != pid],
                      "replacement process")
     os.kill(new[0], signal.SIGKILL)
