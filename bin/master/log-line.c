@@ -4,6 +4,8 @@
 #include "lib.h"
 #include "log-line.h"
 
+#include "str.h"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -204,3 +206,24 @@ const char *log_line_exit_status(const char *service, uint64_t vsz_limit,
 	return t_printf("%s returned error %d", head, code);
 }
 
+
+const char *log_line_config_error(const char *path, const char *error)
+{
+	/* Find the first ":<digits>: " (a file name may contain ':'). */
+	for (const char *p = strchr(error, ':'); p != NULL;
+	     p = strchr(p + 1, ':')) {
+		const char *d = p + 1;
+
+		while (*d >= '0' && *d <= '9')
+			d++;
+		if (d > p + 1 && d[0] == ':' && d[1] == ' ') {
+			return t_printf("Error in configuration file %s line "
+				"%s: %s", t_strndup(error,
+					(size_t)(p - error)),
+				t_strndup(p + 1, (size_t)(d - p - 1)), d + 2);
+		}
+	}
+	if (str_begins(error, path) && str_begins(error + strlen(path), ": "))
+		error += strlen(path) + 2;
+	return t_printf("Error in configuration file %s: %s", path, error);
+}

@@ -45,6 +45,15 @@ int log_line_syslog_priority(enum log_level level);
 /* syslog_facility names ("mail", "local0", ...); -1 if unknown. */
 int log_line_syslog_facility(const char *name);
 
+/*
+ * Dovecot's wording of a configuration error from config_load_file()
+ * ("/etc/x.conf:12: Unknown setting: foo"): "Error in configuration file
+ * /etc/x.conf line 12: Unknown setting: foo".  An error without a
+ * "file:line: " part becomes "Error in configuration file <path>: text".
+ * Scratch memory.
+ */
+const char *log_line_config_error(const char *path, const char *error);
+
 /* Dovecot's exit codes (lib/failures.h), which our services use too. */
 #define FATAL_LOGOPEN 80
 #define FATAL_LOGWRITE 81

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "file.h"
 #include "ioloop.h"
+#include "log-line.h"
 #include "master-log.h"
 #include "net.h"
 #include "roost-config.h"
@@ -304,7 +305,7 @@ static int master_reload(const char **error_r)
 		return -1;
 	}
 	if (config_load_file(master->config_path, &config, &error) < 0) {
-		*error_r = t_printf("Error in configuration file %s", error);
+		*error_r = log_line_config_error(master->config_path, error);
 		i_error("%s", *error_r);
 		return -1;
 	}
@@ -398,7 +399,7 @@ static const char *load_base_dir(const char *config_path)
 	const char *error, *base_dir;
 
 	if (config_load_file(config_path, &config, &error) < 0)
-		startup_fatal("Error in configuration file %s", error);
+		startup_fatal("%s", log_line_config_error(config_path, error));
 	base_dir = i_strdup(config_get(config, NULL, "base_dir"));
 	config_free(&config);
 	return base_dir;
@@ -438,7 +439,7 @@ static int cmd_dump(const char *config_path, enum config_dump_mode mode,
 	struct buf out;
 
 	if (config_load_file(config_path, &config, &error) < 0)
-		startup_fatal("Error in configuration file %s", error);
+		startup_fatal("%s", log_line_config_error(config_path, error));
 	buf_init(&out, NULL, 64 * 1024, 64 * 1024 * 1024);
 	if (config_dump(config, mode, filter, names, &out, &error) < 0)
 		startup_fatal("%s", error);
@@ -511,7 +512,7 @@ static void master_run(const char *config_path, bool foreground)
 	master->dead_pipe[0] = master->dead_pipe[1] = -1;
 
 	if (config_load_file(config_path, &config, &error) < 0)
-		startup_fatal("Error in configuration file %s", error);
+		startup_fatal("%s", log_line_config_error(config_path, error));
 	master_detect_exec_dir(config);
 	base_dir = config_get(config, NULL, "base_dir");
 	if (base_dir[0] != '/')

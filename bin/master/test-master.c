@@ -445,6 +445,27 @@ static void test_exit_status(void)
 	test_end();
 }
 
+static void test_config_error(void)
+{
+	test_begin("configuration error wording");
+	test_assert_strcmp(log_line_config_error("/etc/d.conf",
+		"/etc/d.conf:12: Unknown setting: foo"),
+		"Error in configuration file /etc/d.conf line 12: Unknown "
+		"setting: foo");
+	test_assert_strcmp(log_line_config_error("/a:b.conf",
+		"/a:b.conf:3: x: y"),
+		"Error in configuration file /a:b.conf line 3: x: y");
+	test_assert_strcmp(log_line_config_error("/etc/d.conf",
+		"/etc/d.conf: No such file or directory"),
+		"Error in configuration file /etc/d.conf: No such file or "
+		"directory");
+	test_assert_strcmp(log_line_config_error("/etc/d.conf",
+		"open(/etc/d.conf) failed: Permission denied"),
+		"Error in configuration file /etc/d.conf: open(/etc/d.conf) "
+		"failed: Permission denied");
+	test_end();
+}
+
 int main(void)
 {
 	static void (*const tests[])(void) = {
@@ -456,6 +477,7 @@ int main(void)
 		test_log_parse,
 		test_log_format,
 		test_exit_status,
+		test_config_error,
 		NULL
 	};
 
