@@ -45,10 +45,12 @@ static void user_list(struct user_cmd *uc)
 {
 	const struct adm_args *args = &uc->cctx->args;
 	struct auth_master_user_list_ctx *ctx;
-	const char *mask = args->arg_count == 1 ? args->args[0] : "*";
 	const char *name, *error;
 
-	ctx = auth_master_user_list_init(uc->conn, mask, &uc->user_info);
+	/* All users are asked for and the masks applied here,
+	   case-insensitively as doveadm does: the client library matches
+	   a mask sent to the server case-sensitively. */
+	ctx = auth_master_user_list_init(uc->conn, NULL, &uc->user_info);
 	while ((name = auth_master_user_list_next(ctx)) != NULL) {
 		for (unsigned int i = 0; i < args->arg_count; i++) {
 			if (adm_wildcard_match_icase(name, args->args[i])) {
