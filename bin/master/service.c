@@ -477,6 +477,19 @@ int service_list_create(struct config *config, struct service_list **list_r,
 		}
 		fd_set_nonblock(service->status_fd[0], true);
 	}
+	for (unsigned int i = 0; i < list->services_count; i++) {
+		const char *chroot = list->services[i]->set->chroot;
+
+		/* Dovecot creates the chroot directories (login, empty)
+		   under base_dir; they hold no secrets. */
+		if (chroot != NULL && mkdir_parents(chroot, 0755) < 0 &&
+		    errno != EEXIST) {
+			*error_r = t_printf("service(%s): mkdir(%s) failed: %s",
+				list->services[i]->set->name, chroot,
+				strerror(errno));
+			goto fail;
+		}
+	}
 	if (master_sockets_bind(list, error_r) < 0)
 		goto fail;
 	*list_r = list;
