@@ -165,6 +165,8 @@ static void client_free(struct imap_client *client)
 	arena_destroy(&client->cmd_arena);
 	arena_destroy(&client->arena);
 	master_service_client_connection_destroyed(imap_process->service);
+	if (imap_process->shutting_down && imap_clients_n == 0)
+		master_service_stop(imap_process->service);
 }
 
 void imap_client_disconnect(struct imap_client *client, const char *reason)
@@ -508,6 +510,12 @@ struct imap_client *imap_client_create(const struct imap_client_params *params,
 		}
 	}
 	return client;
+}
+
+void imap_clients_free_all(void)
+{
+	while (imap_clients != NULL)
+		client_free(imap_clients);
 }
 
 unsigned int imap_clients_count(void)

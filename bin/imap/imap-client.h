@@ -127,5 +127,7 @@ int imap_client_logout_stats(struct imap_client *client, struct buf *dest,
 /* Number of sessions in this process; all sessions, for shutdown. */
 unsigned int imap_clients_count(void);
 void imap_clients_destroy_all(const char *bye_text, const char *reason);
+/* Frees every session at once (after the loop has stopped). */
+void imap_clients_free_all(void);
 
 #endif

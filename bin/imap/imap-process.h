@@ -10,6 +10,7 @@
 
 struct auth_master_connection;
 struct config;
+struct timeout;
 struct master_service;
 
 struct imap_process {
@@ -21,6 +22,9 @@ struct imap_process {
 	bool privileges_dropped;
 	uid_t uid;
 	gid_t gid;
+	/* SIGTERM arrived: stop when the last session is gone. */
+	bool shutting_down;
+	struct timeout *to_die;
 };
 extern struct imap_process *imap_process;
 

@@ -6,6 +6,7 @@
 #include "lib.h"
 #include "config.h"
 #include "auth-master.h"
+#include "ioloop.h"
 #include "master-service.h"
 #include "imap-client.h"
 #include "imap-process.h"
@@ -21,14 +22,28 @@ static void imap_connection(const struct master_service_connection *conn,
 	imap_login_server_accept(conn->fd);
 }
 
+static void imap_die_timeout(void *context)
+{
+	(void)context;
+	master_service_stop(imap_process->service);
+}
+
+/* SIGTERM: BYE to every session; the loop stops when the last one is
+   freed (its output flushed) or after a second. */
 static void imap_die(void *context)
 {
 	(void)context;
+	imap_process->shutting_down = true;
 	SCRATCH_BEGIN {
 		imap_clients_destroy_all("Server shutting down.",
 			"Server shutting down.");
 	} SCRATCH_END;
-	master_service_stop(imap_process->service);
+	if (imap_clients_count() == 0)
+		master_service_stop(imap_process->service);
+	else if (imap_process->to_die == NULL) {
+		imap_process->to_die = timeout_add_once(1000,
+			imap_die_timeout, NULL);
+	}
 }
 
 int main(int argc, char **argv)
@@ -54,10 +69,14 @@ int main(int argc, char **argv)
 	master_service_set_connection_callback(ms, imap_connection, NULL);
 	master_service_run(ms);
 
+	imap_process->shutting_down = true;
+	if (imap_process->to_die != NULL)
+		timeout_remove(&imap_process->to_die);
 	SCRATCH_BEGIN {
 		imap_clients_destroy_all("Server shutting down.",
 			"Server shutting down.");
 	} SCRATCH_END;
+	imap_clients_free_all();
 	auth_master_deinit(&process.auth_master);
 	imap_process = NULL;
 	master_service_deinit(&ms);

@@ -341,6 +341,8 @@ void login_client_free_final(struct login_client *client)
 	master_service_client_connection_destroyed(login_process->service);
 	/* The arena held the client struct itself. */
 	arena_destroy(&arena);
+	if (login_process->shutting_down && login_process->client_count == 0)
+		master_service_stop(login_process->service);
 }
 
 bool login_client_plaintext_disabled(const struct login_client *client)

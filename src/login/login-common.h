@@ -178,6 +178,7 @@ struct login_process {
 	struct login_client *clients;
 	unsigned int client_count;
 	bool shutting_down;
+	struct timeout *to_die;
 };
 extern struct login_process *login_process;
 

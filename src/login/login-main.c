@@ -36,6 +36,14 @@ static void login_auth_connect_notify(struct auth_client *auth_client,
 		login_client_notify_auth_ready_all();
 }
 
+static void login_die_timeout(void *context)
+{
+	(void)context;
+	master_service_stop(login_process->service);
+}
+
+/* SIGTERM: tell every client, let the BYE lines flush (the loop stops
+   when the last client is freed, or after a second), then exit. */
 static void login_die(void *context)
 {
 	struct login_client *client, *next;
@@ -45,9 +53,14 @@ static void login_die(void *context)
 	for (client = login_process->clients; client != NULL; client = next) {
 		next = client->next;
 		login_client_disconnect(client, LOGIN_DISCONNECT_SHUTDOWN,
-			"Server shutting down.", "Server shutting down.");
+			"Server shutting down.", "Shutting down");
 	}
-	master_service_stop(login_process->service);
+	if (login_process->client_count == 0)
+		master_service_stop(login_process->service);
+	else if (login_process->to_die == NULL) {
+		login_process->to_die = timeout_add_once(1000,
+			login_die_timeout, NULL);
+	}
 }
 
 /* The service is chrooted (or, not root, chdir'ed) to base_dir/login when
@@ -112,11 +125,13 @@ int login_binary_run(const struct login_binary *binary, int argc,
 	master_service_run(ms);
 
 	login_process->shutting_down = true;
+	if (login_process->to_die != NULL)
+		timeout_remove(&login_process->to_die);
 	while (login_process->clients != NULL) {
 		struct login_client *client = login_process->clients;
 
-		login_client_destroy(client, "Server shutting down.");
-		if (client->conn != NULL)
+		login_client_destroy(client, "Shutting down");
+		if (login_process->clients == client)
 			login_client_free_final(client);
 	}
 	auth_client_destroy(&login_process->auth_client);
