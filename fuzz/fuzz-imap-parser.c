@@ -182,7 +182,8 @@ static void check_roundtrip(const struct imap_parser_settings *set,
 	fuzz_assert(pos == line.used);
 	render_args(&r1, args, NULL, true);
 	render_args(&r2, args2, NULL, true);
-	fuzz_assert(r1.used == r2.used && memcmp(r1.data, r2.data, r1.used) == 0);
+	fuzz_assert(r1.used == r2.used &&
+		memcmp(r1.data, r2.data, r1.used) == 0);
 	imap_parser_destroy(&parser);
 	buf_free(&line);
 	buf_free(&r1);
@@ -250,11 +251,14 @@ static int session_args(struct imap_parser *parser, struct feed *f,
 		flags |= IMAP_PARSER_FLAG_LITERAL8;
 
 	for (;;) {
+		enum imap_parser_flags read_flags = flags;
+
+		if (list_depth > 0)
+			read_flags |= IMAP_PARSER_FLAG_INSIDE_LIST;
 		if ((opts & OPT_COUNT) != 0)
 			count++;
-		ret = step(parser, f, STEP_ARGS, count,
-			flags | (list_depth > 0 ? IMAP_PARSER_FLAG_INSIDE_LIST : 0),
-			NULL, &args, mem_max);
+		ret = step(parser, f, STEP_ARGS, count, read_flags, NULL,
+			&args, mem_max);
 		if (ret == IMAP_PARSER_LITERAL_CONT) {
 			if ((opts & OPT_REFUSE) != 0) {
 				out_append(out, " REFUSED");
@@ -334,7 +338,8 @@ static void session(const unsigned char *data, size_t size,
 		if (ret == -2)
 			break;
 		if (ret == -1) {
-			const char *error = imap_parser_get_error(parser, &fatal);
+			const char *error =
+				imap_parser_get_error(parser, &fatal);
 
 			if (error != NULL) {
 				out_append(out, " ERR ");

@@ -70,9 +70,11 @@ struct imap_arg {
 #define IMAP_ARG_IS_STRING(arg)                                         \
 	((arg)->type == IMAP_ARG_STRING || (arg)->type == IMAP_ARG_LITERAL)
 /* astring = atom / string (so NIL too: "SELECT nil" names a mailbox) */
-#define IMAP_ARG_IS_ASTRING(arg) (IMAP_ARG_IS_ATOM(arg) || IMAP_ARG_IS_STRING(arg))
+#define IMAP_ARG_IS_ASTRING(arg)                                        \
+	(IMAP_ARG_IS_ATOM(arg) || IMAP_ARG_IS_STRING(arg))
 /* nstring = NIL / string */
-#define IMAP_ARG_IS_NSTRING(arg) (IMAP_ARG_IS_NIL(arg) || IMAP_ARG_IS_STRING(arg))
+#define IMAP_ARG_IS_NSTRING(arg)                                        \
+	(IMAP_ARG_IS_NIL(arg) || IMAP_ARG_IS_STRING(arg))
 
 /*
  * Each getter returns true and sets its output when arg has an acceptable

@@ -12,94 +12,11 @@
  */
 #include "lib.h"
 #include "imap-parser.h"
-#include "array.h"
-#include "buf.h"
+#include "imap-parser-private.h"
 #include "imap-quote.h"
-
-/* The largest literal size the grammar allows (number64, RFC 9051). */
-#define LITERAL_SIZE_MAX ((uint64_t)INT64_MAX)
 
 /* Internal return value of state handlers: keep going. */
 #define PARSE_CONTINUE 100
-
-enum parser_state {
-	PS_TAG,       /* expecting the tag (a fresh command) */
-	PS_NAME,      /* expecting the command name */
-	PS_ARGS,      /* between arguments */
-	PS_ATOM,      /* inside an atom */
-	PS_QUOTED,    /* inside a quoted string */
-	PS_QUOTED_ESC, /* after a backslash in a quoted string */
-	PS_LIT_SIZE,  /* after '{': digits */
-	PS_LIT_PLUS,  /* after "{n+" */
-	PS_LIT_EOL,   /* after "{n}" */
-	PS_LIT_LF,    /* after "{n}\r" */
-	PS_LIT_DATA,  /* reading literal bytes */
-	PS_EOL_LF,    /* after the line's CR */
-	PS_STOPPED,   /* LITERAL_SIZE or INSIDE_LIST stop: reset needed */
-	PS_DONE,      /* the line's LF was consumed */
-	PS_ERROR,     /* an error was reported */
-	PS_SKIP,      /* imap_parser_skip_line() in progress */
-};
-
-struct arg_level {
-	ARRAY(struct imap_arg) args;
-};
-
-struct imap_parser {
-	struct imap_parser_settings set;
-	struct arena *arena;
-	/* The incomplete word, atom or quoted string. */
-	struct buf token;
-
-	enum parser_state state;
-	enum imap_parser_flags flags;
-	/* Bytes of the line outside literal contents. */
-	size_t line_size;
-	bool name_read;
-	bool line_done;
-
-	/* levels.v[0] is the top level; the current depth is count - 1. */
-	ARRAY(struct arg_level) levels;
-
-	/* The literal being announced or read. */
-	uint64_t literal_size;
-	uint64_t literal_pos;
-	char *literal_data;
-	bool literal_digits;
-	bool literal_nonsync;
-	bool literal8;
-	/* LITERAL_CONT was returned and not yet acknowledged by another
-	   read_args call. */
-	bool literal_cont_pending;
-	/* PS_STOPPED at a LITERAL_SIZE literal (not at INSIDE_LIST's ')'),
-	   and the number of lists that were open around it. */
-	bool literal_size_stop;
-	unsigned int literal_size_depth;
-	/* Literal bytes held in memory for this command. */
-	uint64_t literal_total;
-
-	enum imap_parser_error error;
-	const char *error_msg;
-	bool fatal;
-	/* The state in which the error happened, for skipping. */
-	enum parser_state error_state;
-
-	/* imap_parser_skip_line() state. */
-	uint64_t skip_literal_left;
-	uint64_t skip_num;
-	int skip_tail;
-	bool skip_nonsync;
-};
-
-/* skip_tail: how much of a "{n[+]}\r" literal announcement precedes. */
-enum {
-	TAIL_NONE,
-	TAIL_BRACE,  /* "{" */
-	TAIL_DIGITS, /* "{n" */
-	TAIL_PLUS,   /* "{n+" */
-	TAIL_CLOSE,  /* "{n}" or "{n+}" */
-	TAIL_CR,     /* ... "\r" */
-};
 
 struct imap_parser *imap_parser_create(const struct imap_parser_settings *set)
 {
@@ -168,7 +85,7 @@ static bool line_add(struct imap_parser *parser, size_t n)
 {
 	if (n > parser->set.max_line_length - parser->line_size) {
 		(void)parser_error(parser, IMAP_PARSER_ERROR_LINE_TOO_LONG,
-			"Too long argument.", true);
+			"Too long argument", false);
 		return false;
 	}
 	parser->line_size += n;
@@ -226,14 +143,13 @@ static int read_word(struct imap_parser *parser, const unsigned char *data,
 
 	c = data[i];
 	if (c != ' ' && c != '\r' && c != '\n') {
-		return syntax_error(parser, tag ? "Invalid characters in tag" :
-			"Invalid characters in command name");
+		return syntax_error(parser, tag ? "Invalid tag" :
+			"Invalid command name");
 	}
 	if (parser->token.used == 0) {
-		if (!tag)
-			return syntax_error(parser, "Missing command name");
-		return syntax_error(parser, c == ' ' ? "Missing tag" :
-			"Empty command line");
+		/* empty or whitespace-only line, "tag  name", "tag\r\n" */
+		return syntax_error(parser, tag ? "Invalid tag" :
+			"Invalid command name");
 	}
 	if (c == ' ') {
 		if (!line_add(parser, 1))
@@ -448,11 +364,11 @@ static int parse_atom(struct imap_parser *parser, const unsigned char *data,
 		if (c == '{' && is_tilde_so_far(parser, data, start, i)) {
 			/* "~{": RFC 3516 literal8 */
 			if ((parser->flags & IMAP_PARSER_FLAG_LITERAL8) == 0)
-				error = "Literal8 not allowed here";
+				error = "literal8 not allowed here";
 			break;
 		}
 		if (c == '\0') {
-			error = "NUL not allowed in atoms";
+			error = "Invalid characters in atom";
 			break;
 		}
 		if (!allchars && !is_atom_input_char(c)) {
@@ -520,7 +436,7 @@ static int parse_quoted(struct imap_parser *parser, const unsigned char *data,
 	case '\n':
 		return syntax_error(parser, "Missing '\"'");
 	case '\0':
-		return syntax_error(parser, "NUL not allowed in strings");
+		return syntax_error(parser, "NULs not allowed in strings");
 	}
 	if (!line_add(parser, 1))
 		return -1;
@@ -560,7 +476,7 @@ static int literal_too_big(struct imap_parser *parser)
 		parser->line_done = true;
 	}
 	return parser_error(parser, IMAP_PARSER_ERROR_LITERAL_TOO_BIG,
-		"Literal too large", false);
+		"Literal size too large", false);
 }
 
 static void close_all_lists(struct imap_parser *parser)
@@ -619,14 +535,16 @@ static int parse_literal_announce(struct imap_parser *parser,
 		if (c >= '0' && c <= '9') {
 			uint64_t digit = c - '0';
 
-			if (parser->literal_size > (LITERAL_SIZE_MAX - digit) / 10) {
+			if (parser->literal_size >
+			    (LITERAL_SIZE_MAX - digit) / 10) {
 				/* The client's idea of the literal's end
 				   cannot be followed: fatal. */
 				return parser_error(parser,
 					IMAP_PARSER_ERROR_BAD_SYNTAX,
 					"Invalid literal size", true);
 			}
-			parser->literal_size = parser->literal_size * 10 + digit;
+			parser->literal_size =
+				parser->literal_size * 10 + digit;
 			parser->literal_digits = true;
 			break;
 		}
@@ -641,7 +559,7 @@ static int parse_literal_announce(struct imap_parser *parser,
 		break;
 	case PS_LIT_PLUS:
 		if (c != '}')
-			return syntax_error(parser, "Invalid literal size");
+			return syntax_error(parser, "Expecting '}' after '+'");
 		parser->state = PS_LIT_EOL;
 		break;
 	case PS_LIT_EOL:
@@ -651,11 +569,12 @@ static int parse_literal_announce(struct imap_parser *parser,
 		}
 		if (c != '\n')
 			return syntax_error(parser,
-				"Missing CRLF after literal size");
+				"Missing LF after literal size");
 		/* FALLTHROUGH */
 	case PS_LIT_LF:
 		if (c != '\n')
-			return syntax_error(parser, "CR sent without LF");
+			return syntax_error(parser,
+				"Missing LF after literal size");
 		if (!line_add(parser, 1))
 			return -1;
 		(*pos)++;
@@ -694,7 +613,7 @@ static int parse_literal_data(struct imap_parser *parser,
 			/* RFC 3501: CHAR8 excludes NUL; only literal8 may
 			   carry it. */
 			return syntax_error(parser,
-				"NUL not allowed in literals");
+				"NULs not allowed in strings");
 		}
 		if (parser->literal_pos < parser->literal_size)
 			return 0;
@@ -725,7 +644,7 @@ static int parse_between(struct imap_parser *parser,
 
 	switch (c) {
 	case '\0':
-		return syntax_error(parser, "NUL not allowed in atoms");
+		return syntax_error(parser, "Invalid characters in atom");
 	case ')':
 		if (cur_depth(parser) == 0 &&
 		    (parser->flags & IMAP_PARSER_FLAG_INSIDE_LIST) == 0)
@@ -808,7 +727,8 @@ static int parse_args(struct imap_parser *parser, const unsigned char *data,
 			if (*pos == size)
 				return 0;
 			if (data[*pos] != '\n')
-				return syntax_error(parser, "CR sent without LF");
+				return syntax_error(parser,
+					"CR sent without LF");
 			if (!line_add(parser, 1))
 				return -1;
 			(*pos)++;
@@ -859,146 +779,6 @@ int imap_parser_read_args(struct imap_parser *parser,
 	if (ret == 1)
 		*args_r = result_args(parser);
 	return ret;
-}
-
-/* --- skipping --- */
-
-/* Sets up skipping from the state the command was in. */
-static void skip_begin(struct imap_parser *parser)
-{
-	enum parser_state state = parser->state == PS_ERROR ?
-		parser->error_state : parser->state;
-
-	parser->skip_literal_left = 0;
-	parser->skip_tail = TAIL_NONE;
-	parser->skip_num = parser->literal_size;
-	parser->skip_nonsync = parser->literal_nonsync;
-
-	switch (state) {
-	case PS_DONE:
-		parser->line_done = true;
-		break;
-	case PS_LIT_DATA:
-		if (parser->literal_cont_pending)
-			parser->line_done = true;
-		else
-			parser->skip_literal_left =
-				parser->literal_size - parser->literal_pos;
-		break;
-	case PS_STOPPED:
-		/* After LITERAL_SIZE the caller either reads the literal
-		   itself or rejects the command: a synchronizing literal is
-		   then never sent, a non-synchronizing one is. */
-		if (!parser->literal_size_stop)
-			break;
-		if (parser->literal_nonsync)
-			parser->skip_literal_left = parser->literal_size;
-		else
-			parser->line_done = true;
-		break;
-	case PS_LIT_SIZE:
-		parser->skip_tail = parser->literal_digits ? TAIL_DIGITS :
-			TAIL_BRACE;
-		break;
-	case PS_LIT_PLUS:
-		parser->skip_tail = TAIL_PLUS;
-		break;
-	case PS_LIT_EOL:
-		parser->skip_tail = TAIL_CLOSE;
-		break;
-	case PS_LIT_LF:
-		parser->skip_tail = TAIL_CR;
-		break;
-	default:
-		break;
-	}
-	parser->state = PS_SKIP;
-}
-
-static void skip_tail_update(struct imap_parser *parser, unsigned char c)
-{
-	switch (c) {
-	case '{':
-		parser->skip_tail = TAIL_BRACE;
-		parser->skip_num = 0;
-		parser->skip_nonsync = false;
-		return;
-	case '+':
-		parser->skip_tail = parser->skip_tail == TAIL_DIGITS ?
-			TAIL_PLUS : TAIL_NONE;
-		parser->skip_nonsync = true;
-		return;
-	case '}':
-		parser->skip_tail = parser->skip_tail == TAIL_DIGITS ||
-			parser->skip_tail == TAIL_PLUS ? TAIL_CLOSE : TAIL_NONE;
-		return;
-	case '\r':
-		parser->skip_tail = parser->skip_tail == TAIL_CLOSE ?
-			TAIL_CR : TAIL_NONE;
-		return;
-	}
-	if (c >= '0' && c <= '9' && (parser->skip_tail == TAIL_BRACE ||
-				     parser->skip_tail == TAIL_DIGITS)) {
-		uint64_t digit = c - '0';
-
-		if (parser->skip_num > (LITERAL_SIZE_MAX - digit) / 10) {
-			/* can't be followed; treat as "not a literal" */
-			parser->skip_tail = TAIL_NONE;
-			return;
-		}
-		parser->skip_num = parser->skip_num * 10 + digit;
-		parser->skip_tail = TAIL_DIGITS;
-		return;
-	}
-	parser->skip_tail = TAIL_NONE;
-}
-
-int imap_parser_skip_line(struct imap_parser *parser,
-	const unsigned char *data, size_t size, size_t *consumed_r)
-{
-	size_t pos = 0, n;
-	unsigned char c;
-
-	*consumed_r = 0;
-	if (parser->fatal)
-		return -1;
-	if (parser->state != PS_SKIP)
-		skip_begin(parser);
-
-	for (;;) {
-		if (parser->line_done)
-			break;
-		if (parser->skip_literal_left > 0) {
-			n = size - pos;
-			if (n > parser->skip_literal_left)
-				n = (size_t)parser->skip_literal_left;
-			pos += n;
-			parser->skip_literal_left -= n;
-			if (parser->skip_literal_left > 0)
-				break;
-			continue;
-		}
-		if (pos == size)
-			break;
-		c = data[pos++];
-		if (c != '\n') {
-			skip_tail_update(parser, c);
-			continue;
-		}
-		if (parser->skip_tail != TAIL_CLOSE &&
-		    parser->skip_tail != TAIL_CR) {
-			parser->line_done = true;
-		} else if (parser->skip_nonsync) {
-			/* "{n+}\r\n": the literal's bytes follow */
-			parser->skip_literal_left = parser->skip_num;
-			parser->skip_tail = TAIL_NONE;
-		} else {
-			/* "{n}\r\n": the client waits for a continuation */
-			parser->line_done = true;
-		}
-	}
-	*consumed_r = pos;
-	return parser->line_done ? 1 : 0;
 }
 
 /* --- queries --- */

@@ -22,19 +22,20 @@
  * data was consumed into the parser's state, so call again with new bytes
  * only) or -1 (error: see imap_parser_get_error()).  After a non-fatal
  * error the caller answers "BAD <error>" and calls imap_parser_skip_line()
- * until it returns 1, then imap_parser_reset().  After a fatal error
- * (line too long, ...) the connection should be closed: the input can no
- * longer be followed.
+ * until it returns 1, then imap_parser_reset().  After a fatal error (a
+ * literal size too large to represent) the connection must be closed: the
+ * input can no longer be followed.  A too long line is not fatal: as in
+ * Dovecot, the rest of it is skipped without being stored.
  *
  * Line endings are CRLF; a bare LF is accepted too (as Dovecot does), a
- * bare CR is an error.  Spaces between arguments are not counted (one is
- * required between atoms, more are tolerated, as in Dovecot).
+ * bare CR is an error.  Between arguments one space is needed to end an
+ * atom; more spaces are tolerated, as in Dovecot.
  *
- * Memory: the line's non-literal bytes are limited by max_line_length
- * (exceeding it is a fatal error, and the parser never buffers more than
- * that), literal contents held in memory by max_literal_size in total per
- * command, and list nesting by max_list_depth.  The parsed argument
- * structures add a constant factor on top of the line length.
+ * Memory: the line's bytes outside literal data are limited by
+ * max_line_length (exceeding it is an error, and the parser never buffers
+ * more than that), literal contents held in memory by max_literal_size in
+ * total per command, and list nesting by max_list_depth.  The parsed
+ * argument structures add a constant factor on top of the line length.
  */
 #ifndef ROOST_IMAP_PARSER_H
 #define ROOST_IMAP_PARSER_H
@@ -52,7 +53,8 @@ struct imap_parser;
 
 struct imap_parser_settings {
 	/* imap_max_line_length (Dovecot default 64k): the limit on a
-	   command's bytes outside literals, tag and CRLF included. */
+	   command's bytes outside literal data, tag, spaces, CRLF and
+	   literal announcements included. */
 	size_t max_line_length;
 	/* The limit on literal bytes read into memory, summed over one
 	   command (not applied to IMAP_PARSER_FLAG_LITERAL_SIZE literals,
@@ -98,14 +100,17 @@ enum imap_parser_flags {
 
 enum imap_parser_error {
 	IMAP_PARSER_ERROR_NONE = 0,
-	/* Bad syntax; not fatal: answer BAD and skip the line. */
+	/* Bad syntax: answer BAD and skip the line.  Fatal only for a
+	   literal size beyond 2^63-1, whose end cannot be followed. */
 	IMAP_PARSER_ERROR_BAD_SYNTAX,
-	/* The line exceeded max_line_length; fatal. */
+	/* The line exceeded max_line_length ("Too long argument"); not
+	   fatal: answer BAD and skip the line, as Dovecot does. */
 	IMAP_PARSER_ERROR_LINE_TOO_LONG,
 	/* A literal exceeded max_literal_size (or the LITERAL- limit); not
-	   fatal: answer "BAD [TOOBIG] ..." (RFC 7889 / RFC 9051 response
-	   code) and skip the line, which skips a non-synchronizing literal's
-	   bytes; a synchronizing one was never sent by the client. */
+	   fatal: the parser can skip the line, which skips a
+	   non-synchronizing literal's bytes (a synchronizing one was never
+	   sent by the client).  Answer "BAD [TOOBIG] ..." (RFC 9051 / RFC
+	   7888), or do as Dovecot 2.3 does: "* BYE <error>" and close. */
 	IMAP_PARSER_ERROR_LITERAL_TOO_BIG,
 };
 
@@ -127,9 +132,10 @@ void imap_parser_reset(struct imap_parser *parser);
  * Reads the command tag: 1*<ASTRING-CHAR except "+">, followed by one SP
  * (consumed) or the end of the line (left unread: read_command_name then
  * fails, and the caller can answer with the tag).  Returns 1 with *tag_r
- * (valid until reset), 0 need more, or -1 (empty or whitespace-only line,
- * invalid tag character).  On -1 no tag is known: answer with an
- * untagged "* BAD".
+ * (valid until reset), 0 need more, or -1 ("Invalid tag": empty or
+ * whitespace-only line, invalid tag character; or "Too long argument").
+ * On -1 no tag is known: Dovecot answers
+ * "* BAD Error in IMAP tag: <error>".
  */
 int imap_parser_read_tag(struct imap_parser *parser,
 	const unsigned char *data, size_t size, size_t *consumed_r,
@@ -138,7 +144,8 @@ int imap_parser_read_tag(struct imap_parser *parser,
  * Reads the command name after the tag: an atom, followed by one SP (which
  * is consumed) or the end of the line (left for read_args).  Returns 1
  * with *name_r as sent (compare ignoring case; valid until reset), 0 need
- * more, or -1 (missing or invalid name).
+ * more, or -1 ("Invalid command name": missing, empty or invalid; Dovecot
+ * answers "<tag> BAD Error in IMAP command: <error>").
  */
 int imap_parser_read_command_name(struct imap_parser *parser,
 	const unsigned char *data, size_t size, size_t *consumed_r,
@@ -190,9 +197,10 @@ int imap_parser_skip_line(struct imap_parser *parser,
 bool imap_parser_is_eol(const struct imap_parser *parser);
 
 /*
- * The last error's text, suitable for the client ("BAD <text>"), or NULL
- * if there was none.  *fatal_r (may be NULL) is set to true when the
- * connection must be closed.  Valid until reset.
+ * The last error's text, suitable for the client ("BAD <text>"; the texts
+ * are Dovecot's), or NULL if there was none.  *fatal_r (may be NULL) is set
+ * to true when the connection must be closed because the input can no
+ * longer be followed.  Valid until reset.
  */
 const char *imap_parser_get_error(struct imap_parser *parser, bool *fatal_r);
 /* The last error's kind. */

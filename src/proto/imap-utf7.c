@@ -110,7 +110,9 @@ static int b64_put16(struct buf *dest, struct b64_writer *w, uint32_t unit)
 	w->nbits += 16;
 	while (w->nbits >= 6) {
 		w->nbits -= 6;
-		if (buf_append_c(dest, mbase64[(w->bits >> w->nbits) & 0x3f]) < 0)
+		unsigned int v = (w->bits >> w->nbits) & 0x3f;
+
+		if (buf_append_c(dest, mbase64[v]) < 0)
 			return -1;
 	}
 	w->bits &= (1U << w->nbits) - 1;

@@ -50,7 +50,8 @@ static void test_arg_getters(void)
 	test_assert(imap_args_count(args) == 7);
 
 	/* atom */
-	test_assert(imap_arg_get_atom(&args[0], &str) && strcmp(str, "atom") == 0);
+	test_assert(imap_arg_get_atom(&args[0], &str) &&
+		strcmp(str, "atom") == 0);
 	test_assert(imap_arg_get_astring(&args[0], &str));
 	test_assert(!imap_arg_get_string(&args[0], &str));
 	test_assert(!imap_arg_get_quoted(&args[0], &str));
@@ -63,7 +64,8 @@ static void test_arg_getters(void)
 
 	/* NIL: an atom and an nstring, spelled as sent */
 	test_assert(IMAP_ARG_IS_NIL(&args[1]));
-	test_assert(imap_arg_get_atom(&args[1], &str) && strcmp(str, "nIl") == 0);
+	test_assert(imap_arg_get_atom(&args[1], &str) &&
+		strcmp(str, "nIl") == 0);
 	test_assert(imap_arg_get_astring(&args[1], &str));
 	str = "x";
 	test_assert(imap_arg_get_nstring(&args[1], &str) && str == NULL);
@@ -71,7 +73,8 @@ static void test_arg_getters(void)
 	test_assert(imap_arg_atom_equals(&args[1], "NIL"));
 
 	/* quoted string */
-	test_assert(imap_arg_get_quoted(&args[2], &str) && strcmp(str, "q s") == 0);
+	test_assert(imap_arg_get_quoted(&args[2], &str) &&
+		strcmp(str, "q s") == 0);
 	test_assert(imap_arg_get_string(&args[2], &str));
 	test_assert(imap_arg_get_astring(&args[2], &str));
 	test_assert(imap_arg_get_nstring(&args[2], &str) && str != NULL);
@@ -106,7 +109,8 @@ static void test_arg_getters(void)
 		len == 3 && memcmp(data, "x\0y", 3) == 0);
 
 	/* '<' is an atom char; a LITERAL_SIZE only comes with the flag */
-	test_assert(imap_arg_get_atom(&args[6], &str) && strcmp(str, "<5>") == 0);
+	test_assert(imap_arg_get_atom(&args[6], &str) &&
+		strcmp(str, "<5>") == 0);
 	test_assert(!imap_arg_get_literal_size(&args[6], &size));
 
 	/* EOL: every getter fails, so a missing argument needs no check */
@@ -117,8 +121,10 @@ static void test_arg_getters(void)
 	test_assert(!imap_arg_get_list(&args[7], &list));
 	test_assert(!imap_arg_atom_equals(&args[7], ""));
 
-	args = parse(parser, "x {12345}\r\n", 11, IMAP_PARSER_FLAG_LITERAL_SIZE);
-	test_assert(imap_arg_get_literal_size(&args[1], &size) && size == 12345);
+	args = parse(parser, "x {12345}\r\n", 11,
+		IMAP_PARSER_FLAG_LITERAL_SIZE);
+	test_assert(imap_arg_get_literal_size(&args[1], &size) &&
+		size == 12345);
 	test_assert(!args[1].literal_nonsync);
 	test_assert(!imap_arg_get_string(&args[1], &str));
 	imap_parser_destroy(&parser);
@@ -208,10 +214,12 @@ static void test_quote(void)
 		test_assert(imap_append_nstring(&out, cases[i].input) == 0);
 		test_assert_strcmp(buf_cstr(&out), cases[i].string);
 		buf_reset(&out);
-		test_assert(imap_append_quoted(&out, cases[i].input, false) == 0);
+		test_assert(imap_append_quoted(&out, cases[i].input,
+				    false) == 0);
 		test_assert_strcmp(buf_cstr(&out), cases[i].quoted);
 		buf_reset(&out);
-		test_assert(imap_append_quoted(&out, cases[i].input, true) == 0);
+		test_assert(imap_append_quoted(&out, cases[i].input,
+				    true) == 0);
 		test_assert_strcmp(buf_cstr(&out), cases[i].quoted_utf8);
 	}
 	buf_reset(&out);

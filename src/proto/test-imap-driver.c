@@ -260,8 +260,8 @@ static bool drive_command(struct imap_parser *parser, struct test_feeder *f,
 
 	ret = test_feed_command(parser, f, out);
 	if (ret == 1) {
-		while ((ret = feed(parser, f, STEP_ARGS, 0, set->flags, NULL, &args)) ==
-		       IMAP_PARSER_LITERAL_CONT) {
+		while ((ret = feed(parser, f, STEP_ARGS, 0, set->flags, NULL,
+				&args)) == IMAP_PARSER_LITERAL_CONT) {
 			if (set->refuse_literals)
 				break;
 			conts++;
@@ -283,7 +283,8 @@ static bool drive_command(struct imap_parser *parser, struct test_feeder *f,
 		}
 	}
 	if (ret == -2) {
-		if (buf_printf(out, "%sINCOMPLETE", out->used > 0 ? " " : "") < 0)
+		if (buf_printf(out, "%sINCOMPLETE",
+			    out->used > 0 ? " " : "") < 0)
 			test_assert(false);
 		return false;
 	}

@@ -42,7 +42,8 @@ static void test_literals(void)
 		  "a LOGIN: {3+}tux {6+}secret" },
 		{ IN("a LOGIN {3}\ntux {6+}\nsecret\n"),
 		  "a LOGIN: {3}tux {6+}secret [+1]" },
-		{ IN("a X {9}\r\n(a)\r\n\"{1}\r\n"), "a X: {9}(a)\r\n\"{1} [+1]" },
+		{ IN("a X {9}\r\n(a)\r\n\"{1}\r\n"),
+		  "a X: {9}(a)\r\n\"{1} [+1]" },
 		{ IN("a X (b {2+}\r\nxy c)\r\n"), "a X: (b {2+}xy c)" },
 		{ IN("a X ({1+}\r\nz)\r\n"), "a X: ({1+}z)" },
 		{ IN("a X {0}\r\n\r\n"), "a X: {0} [+1]" },
@@ -54,12 +55,12 @@ static void test_literals(void)
 		  "a X: {4+}\xff\xfe\x80\x01" },
 		/* NUL only in literal8 */
 		{ IN("a X {3+}\r\na\0b c\r\nb NOOP\r\n"),
-		  "a X ERR: NUL not allowed in literals\nb NOOP:" },
+		  "a X ERR: NULs not allowed in strings\nb NOOP:" },
 		{ IN("a X {3}\r\na\0b\r\nb NOOP\r\n"),
-		  "a X ERR: NUL not allowed in literals\nb NOOP:" },
+		  "a X ERR: NULs not allowed in strings\nb NOOP:" },
 		/* literal8 needs IMAP_PARSER_FLAG_LITERAL8 */
 		{ IN("a X ~{3+}\r\nabc\r\nb NOOP\r\n"),
-		  "a X ERR: Literal8 not allowed here\nb NOOP:" },
+		  "a X ERR: literal8 not allowed here\nb NOOP:" },
 		{ IN("a X a~{3+}\r\nabc\r\nb NOOP\r\n"),
 		  "a X ERR: Invalid characters in atom\nb NOOP:" },
 		{ IN("a X ~a\r\n"), "a X: ~a" },
@@ -71,22 +72,22 @@ static void test_literals(void)
 		{ IN("a X {+}\r\nb NOOP\r\n"),
 		  "a X ERR: Invalid literal size\nb NOOP:" },
 		{ IN("a X {3-}\r\nabc\r\nb NOOP\r\n"),
-		  "a X ERR: Invalid literal size\nabc ERR: Missing command name\n"
-		  "b NOOP:" },
+		  "a X ERR: Invalid literal size\n"
+		  "abc ERR: Invalid command name\nb NOOP:" },
 		{ IN("a X {3++}\r\nb NOOP\r\n"),
-		  "a X ERR: Invalid literal size\nb NOOP:" },
+		  "a X ERR: Expecting '}' after '+'\nb NOOP:" },
 		{ IN("a X {3}x\r\nb NOOP\r\n"),
-		  "a X ERR: Missing CRLF after literal size\nb NOOP:" },
+		  "a X ERR: Missing LF after literal size\nb NOOP:" },
 		{ IN("a X {3} \r\nb NOOP\r\n"),
-		  "a X ERR: Missing CRLF after literal size\nb NOOP:" },
+		  "a X ERR: Missing LF after literal size\nb NOOP:" },
 		{ IN("a X {3}\rx\r\nb NOOP\r\n"),
-		  "a X ERR: CR sent without LF\nb NOOP:" },
+		  "a X ERR: Missing LF after literal size\nb NOOP:" },
 		{ IN("a X {9223372036854775808}\r\n"),
 		  "a X FATAL: Invalid literal size" },
 		{ IN("a X {99999999999999999999+}\r\n"),
 		  "a X FATAL: Invalid literal size" },
 		{ IN("a X {9223372036854775807}\r\nb NOOP\r\n"),
-		  "a X ERR: Literal too large\nb NOOP:" },
+		  "a X ERR: Literal size too large\nb NOOP:" },
 		/* the input ends inside a literal */
 		{ IN("a X {5+}\r\nab"), "a X INCOMPLETE" },
 	};
@@ -125,19 +126,19 @@ static void test_literal_limits(void)
 		/* over the limit: the non-synchronizing literal's bytes are
 		   skipped, not parsed as commands */
 		{ IN("a X {6+}\r\nc NOOP\r\nb NOOP\r\n"),
-		  "a X ERR: Literal too large\nb NOOP:" },
+		  "a X ERR: Literal size too large\nb NOOP:" },
 		{ IN("a X {6+}\r\nc NOOP x {2+}\r\n\r\n\r\nb NOOP\r\n"),
-		  "a X ERR: Literal too large\nb NOOP:" },
+		  "a X ERR: Literal size too large\nb NOOP:" },
 		/* the limit is for all literals of the command together */
 		{ IN("a X {3+}\r\nabc {3+}\r\ndef\r\nb NOOP\r\n"),
-		  "a X ERR: Literal too large\nb NOOP:" },
+		  "a X ERR: Literal size too large\nb NOOP:" },
 		{ IN("a X {3+}\r\nabc {2+}\r\nde\r\nb NOOP {5+}\r\nfghij\r\n"),
 		  "a X: {3+}abc {2+}de\nb NOOP: {5+}fghij" },
 		/* a synchronizing literal over the limit is never sent */
 		{ IN("a X {6}\r\nb NOOP\r\n"),
-		  "a X ERR: Literal too large\nb NOOP:" },
+		  "a X ERR: Literal size too large\nb NOOP:" },
 		{ IN("a X {3}\r\nabc {3}\r\nb NOOP\r\n"),
-		  "a X ERR: Literal too large\nb NOOP:" },
+		  "a X ERR: Literal size too large\nb NOOP:" },
 	};
 	struct test_drive_settings set;
 	struct buf in, exp;
@@ -171,7 +172,7 @@ static void test_literal_limits(void)
 	test_assert(buf_append_str(&in, "\r\nb NOOP\r\n") == 0);
 	SCRATCH_BEGIN {
 		test_drive_all(&set, in.data, in.used,
-			"a X ERR: Literal too large\nb NOOP:");
+			"a X ERR: Literal size too large\nb NOOP:");
 	} SCRATCH_END;
 
 	buf_reset(&in);
@@ -214,7 +215,8 @@ static void test_literal_cont(void)
 
 	/* the exact flow, step by step */
 	parser = imap_parser_create(&set.parser);
-	test_assert(imap_parser_read_tag(parser, in, len, &consumed, &tag) == 1);
+	test_assert(imap_parser_read_tag(parser, in, len, &consumed,
+			    &tag) == 1);
 	pos += consumed;
 	test_assert(imap_parser_read_command_name(parser, in + pos, len - pos,
 			    &consumed, &name) == 1);
@@ -235,7 +237,8 @@ static void test_literal_cont(void)
 	pos += consumed;
 	test_assert(pos == len);
 	test_assert(imap_args_count(args) == 2);
-	test_assert(args[0].type == IMAP_ARG_LITERAL && !args[0].literal_nonsync);
+	test_assert(args[0].type == IMAP_ARG_LITERAL &&
+		!args[0].literal_nonsync);
 	test_assert(imap_arg_get_astring(&args[0], &str) &&
 		strcmp(str, "tux") == 0);
 	test_assert(imap_arg_get_astring(&args[1], &str) &&
@@ -269,6 +272,8 @@ static void test_skip_literals(void)
 		  "a FOO ERR: Invalid characters in atom\nb NOOP:" },
 		/* the error inside the announcement itself */
 		{ IN("a FOO {2+\r\nb NOOP\r\n"),
+		  "a FOO ERR: Expecting '}' after '+'\nb NOOP:" },
+		{ IN("a FOO {2\r\nb NOOP\r\n"),
 		  "a FOO ERR: Invalid literal size\nb NOOP:" },
 	};
 	struct test_drive_settings set;
@@ -329,9 +334,11 @@ static const char *append_flow(const char *input, size_t input_size,
 	buf_init(&out, NULL, 256, 0);
 	test_assert(test_feed_command(parser, &f, &out) == 1);
 	for (;;) {
-		r = test_feed_args(parser, &f, 0,
-			flags | (list_depth > 0 ? IMAP_PARSER_FLAG_INSIDE_LIST : 0),
-			&args);
+		enum imap_parser_flags read_flags = flags;
+
+		if (list_depth > 0)
+			read_flags |= IMAP_PARSER_FLAG_INSIDE_LIST;
+		r = test_feed_args(parser, &f, 0, read_flags, &args);
 		if (r != 1) {
 			if (buf_printf(&out, "|ERR %d %s", r,
 				    imap_parser_get_error(parser, NULL)) < 0)
@@ -359,10 +366,12 @@ static const char *append_flow(const char *input, size_t input_size,
 			if (buf_append_str(&out, "|[") < 0)
 				test_assert(false);
 			for (size_t i = 0; i < data.used; i++) {
-				if (data.data[i] == '\0' ?
-					    buf_append_str(&out, "\\0") < 0 :
-					    buf_append_c(&out, data.data[i]) < 0)
-					test_assert(false);
+				char c = data.data[i];
+				int wr = c == '\0' ?
+					buf_append_str(&out, "\\0") :
+					buf_append_c(&out, c);
+
+				test_assert(wr == 0);
 			}
 			if (buf_append_c(&out, ']') < 0)
 				test_assert(false);
@@ -400,7 +409,7 @@ static void test_literal_size(void)
 		  "a APPEND|box CATENATE (URL \"/x\" TEXT <3+>)|[abc]"
 		  "|URL \"/y\"|)|(\\Seen) <1+>|[z]|" },
 		{ IN("a APPEND box {5000+}\r\n"),
-		  "a APPEND|ERR -1 Literal too large" },
+		  "a APPEND|ERR -1 Literal size too large" },
 	};
 	unsigned int i, seed;
 

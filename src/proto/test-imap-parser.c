@@ -37,26 +37,31 @@ static void test_parser_commands(void)
 		{ IN("a NOOP\r\n"), "a NOOP:" },
 		{ IN("a NOOP\n"), "a NOOP:" },
 		{ IN("a1 login tux secret\r\n"), "a1 login: tux secret" },
-		{ IN("a1 LOGIN \"tux\" \"secret\"\r\n"), "a1 LOGIN: \"tux\" \"secret\"" },
+		{ IN("a1 LOGIN \"tux\" \"secret\"\r\n"),
+		  "a1 LOGIN: \"tux\" \"secret\"" },
 		{ IN("x.y-z CAPABILITY\r\n"), "x.y-z CAPABILITY:" },
 		{ IN("a] NOOP\r\n"), "a] NOOP:" },
-		{ IN("a SELECT INBOX\r\nb LOGOUT\r\n"), "a SELECT: INBOX\nb LOGOUT:" },
+		{ IN("a SELECT INBOX\r\nb LOGOUT\r\n"),
+		  "a SELECT: INBOX\nb LOGOUT:" },
 		{ IN("a SELECT INBOX\nb LOGOUT\r\nc NOOP\n"),
 		  "a SELECT: INBOX\nb LOGOUT:\nc NOOP:" },
-		{ IN("a UID FETCH 1:* (FLAGS)\r\n"), "a UID FETCH: 1:* (FLAGS)" },
+		{ IN("a UID FETCH 1:* (FLAGS)\r\n"),
+		  "a UID FETCH: 1:* (FLAGS)" },
 		{ IN("a uid uid\r\n"), "a uid uid:" },
 		{ IN("a NOOP \r\n"), "a NOOP:" },
 		{ IN("a STATUS  INBOX   (MESSAGES UNSEEN) \r\n"),
 		  "a STATUS: INBOX (MESSAGES UNSEEN)" },
 		{ IN("a LIST \"\" *\r\n"), "a LIST: \"\" *" },
 		{ IN("a LIST \"\" %/foo]\r\n"), "a LIST: \"\" %/foo]" },
-		{ IN("a STORE 1,3:5 +FLAGS.SILENT (\\Seen \\Deleted $Junk)\r\n"),
+		{ IN("a STORE 1,3:5 +FLAGS.SILENT "
+		     "(\\Seen \\Deleted $Junk)\r\n"),
 		  "a STORE: 1,3:5 +FLAGS.SILENT (\\Seen \\Deleted $Junk)" },
 		{ IN("a FETCH 1 (BODY.PEEK[HEADER.FIELDS (From To)]<0.10> "
 		  "BINARY[1.2] UID)\r\n"),
 		  "a FETCH: 1 (BODY.PEEK[HEADER.FIELDS (From To) ]<0.10> "
 		  "BINARY[1.2] UID)" },
-		{ IN("a SEARCH CHARSET UTF-8 OR (FROM \"x y\") NOT SEEN 2:4,*\r\n"),
+		{ IN("a SEARCH CHARSET UTF-8 OR (FROM \"x y\") "
+		     "NOT SEEN 2:4,*\r\n"),
 		  "a SEARCH: CHARSET UTF-8 OR (FROM \"x y\") NOT SEEN 2:4,*" },
 		{ IN("a ID (\"name\" \"x\" \"version\" NIL)\r\n"),
 		  "a ID: (\"name\" \"x\" \"version\" NIL)" },
@@ -67,7 +72,8 @@ static void test_parser_commands(void)
 		{ IN("a X \"\"\r\n"), "a X: \"\"" },
 		{ IN("a X \"a\\\"b\\\\c\"\r\n"), "a X: \"a\"b\\c\"" },
 		{ IN("a X \"(){}%*]\"\r\n"), "a X: \"(){}%*]\"" },
-		{ IN("a X \"gr\xc3\xbc\xc3\x9f \xe2\x82\xac \xf0\x9f\x98\x80\"\r\n"),
+		{ IN("a X \"gr\xc3\xbc\xc3\x9f \xe2\x82\xac "
+		     "\xf0\x9f\x98\x80\"\r\n"),
 		  "a X: \"gr\xc3\xbc\xc3\x9f \xe2\x82\xac \xf0\x9f\x98\x80\"" },
 		{ IN("a X \"a b\" c\r\n"), "a X: \"a b\" c" },
 	};
@@ -83,36 +89,38 @@ static void test_parser_errors(void)
 {
 	static const struct parse_case cases[] = {
 		/* empty and whitespace-only lines */
-		{ IN("\r\n"), "ERR: Empty command line" },
-		{ IN("\n"), "ERR: Empty command line" },
-		{ IN(" \r\n"), "ERR: Missing tag" },
-		{ IN("  \t \r\na NOOP\r\n"), "ERR: Missing tag\na NOOP:" },
+		{ IN("\r\n"), "ERR: Invalid tag" },
+		{ IN("\n"), "ERR: Invalid tag" },
+		{ IN(" \r\n"), "ERR: Invalid tag" },
+		{ IN("  \t \r\na NOOP\r\n"), "ERR: Invalid tag\na NOOP:" },
 		{ IN("\r\n\r\na NOOP\r\n"),
-		  "ERR: Empty command line\nERR: Empty command line\na NOOP:" },
+		  "ERR: Invalid tag\nERR: Invalid tag\na NOOP:" },
 		/* tags and names */
-		{ IN("a\r\n"), "a ERR: Missing command name" },
-		{ IN("a \r\n"), "a ERR: Missing command name" },
-		{ IN("a  NOOP\r\n"), "a ERR: Missing command name" },
-		{ IN("+ NOOP\r\n"), "ERR: Invalid characters in tag" },
-		{ IN("a+ NOOP\r\n"), "ERR: Invalid characters in tag" },
-		{ IN("* NOOP\r\n"), "ERR: Invalid characters in tag" },
-		{ IN("a\"b NOOP\r\n"), "ERR: Invalid characters in tag" },
-		{ IN("a{1} NOOP\r\n"), "ERR: Invalid characters in tag" },
-		{ IN("t\xc3\xa4 NOOP\r\n"), "ERR: Invalid characters in tag" },
+		{ IN("a\r\n"), "a ERR: Invalid command name" },
+		{ IN("a \r\n"), "a ERR: Invalid command name" },
+		{ IN("a  NOOP\r\n"), "a ERR: Invalid command name" },
+		{ IN("+ NOOP\r\n"), "ERR: Invalid tag" },
+		{ IN("a+ NOOP\r\n"), "ERR: Invalid tag" },
+		{ IN("* NOOP\r\n"), "ERR: Invalid tag" },
+		{ IN("a\"b NOOP\r\n"), "ERR: Invalid tag" },
+		{ IN("a{1} NOOP\r\n"), "ERR: Invalid tag" },
+		{ IN("t\xc3\xa4 NOOP\r\n"), "ERR: Invalid tag" },
 		{ IN("a NO[OP\r\n"), "a NO[OP:" },
-		{ IN("a NO]OP\r\n"), "a ERR: Invalid characters in command name" },
-		{ IN("a NO\"OP\r\n"), "a ERR: Invalid characters in command name" },
+		{ IN("a NO]OP\r\n"), "a ERR: Invalid command name" },
+		{ IN("a NO\"OP\r\n"), "a ERR: Invalid command name" },
 		/* bare CR */
 		{ IN("a NOOP\rb NOOP\r\n"), "a NOOP ERR: CR sent without LF" },
-		{ IN("a\rb NOOP\r\n"), "a ERR: Missing command name" },
+		{ IN("a\rb NOOP\r\n"), "a ERR: Invalid command name" },
 		{ IN("a X b\rc\r\nd NOOP\r\n"),
 		  "a X ERR: CR sent without LF\nd NOOP:" },
-		{ IN("a X \"b\r\"\r\nd NOOP\r\n"), "a X ERR: Missing '\"'\nd NOOP:" },
+		{ IN("a X \"b\r\"\r\nd NOOP\r\n"),
+		  "a X ERR: Missing '\"'\nd NOOP:" },
 		/* NUL */
 		{ IN("a X b\0c\r\nd NOOP\r\n"),
-		  "a X ERR: NUL not allowed in atoms\nd NOOP:" },
-		{ IN("a X \0\r\n"), "a X ERR: NUL not allowed in atoms" },
-		{ IN("a X \"b\0\"\r\n"), "a X ERR: NUL not allowed in strings" },
+		  "a X ERR: Invalid characters in atom\nd NOOP:" },
+		{ IN("a X \0\r\n"), "a X ERR: Invalid characters in atom" },
+		{ IN("a X \"b\0\"\r\n"),
+		  "a X ERR: NULs not allowed in strings" },
 		/* atoms */
 		{ IN("a X b\"c\r\n"), "a X ERR: Invalid characters in atom" },
 		{ IN("a X b(c\r\n"), "a X ERR: Invalid characters in atom" },
@@ -123,16 +131,20 @@ static void test_parser_errors(void)
 		/* quoted strings */
 		{ IN("a X \"abc\r\n"), "a X ERR: Missing '\"'" },
 		{ IN("a X \"abc\n"), "a X ERR: Missing '\"'" },
-		{ IN("a X \"a\\b\"\r\n"), "a X ERR: Invalid escape in quoted string" },
-		{ IN("a X \"\xff\"\r\n"), "a X ERR: Invalid UTF-8 in quoted string" },
-		{ IN("a X \"\xc3\"\r\n"), "a X ERR: Invalid UTF-8 in quoted string" },
+		{ IN("a X \"a\\b\"\r\n"),
+		  "a X ERR: Invalid escape in quoted string" },
+		{ IN("a X \"\xff\"\r\n"),
+		  "a X ERR: Invalid UTF-8 in quoted string" },
+		{ IN("a X \"\xc3\"\r\n"),
+		  "a X ERR: Invalid UTF-8 in quoted string" },
 		{ IN("a X \"\xc0\xaf\"\r\n"),
 		  "a X ERR: Invalid UTF-8 in quoted string" },
 		{ IN("a X \"\xed\xa0\x80\"\r\n"),
 		  "a X ERR: Invalid UTF-8 in quoted string" },
 		/* lists */
 		{ IN("a X (b\r\n"), "a X ERR: Missing ')'" },
-		{ IN("a X ((b)\r\nc NOOP\r\n"), "a X ERR: Missing ')'\nc NOOP:" },
+		{ IN("a X ((b)\r\nc NOOP\r\n"),
+		  "a X ERR: Missing ')'\nc NOOP:" },
 		{ IN("a X b)\r\n"), "a X ERR: Unexpected ')'" },
 		{ IN("a X )\r\n"), "a X ERR: Unexpected ')'" },
 		{ IN("a X (b))\r\n"), "a X ERR: Unexpected ')'" },
@@ -142,15 +154,16 @@ static void test_parser_errors(void)
 		{ IN("a NOOP"), "a INCOMPLETE" },
 	};
 	static const struct parse_case allchars_cases[] = {
-		{ IN("a FETCH 1 BODY[\"x\"]{y}\r\n"), "a FETCH: 1 BODY[\"x\"]{y}" },
+		{ IN("a FETCH 1 BODY[\"x\"]{y}\r\n"),
+		  "a FETCH: 1 BODY[\"x\"]{y}" },
 		{ IN("a X gr\xc3\xbc b)c\r\n"), "a X: gr\xc3\xbc b)c" },
 		{ IN("a X (b) (c)d)\r\n"), "a X: (b) (c) d)" },
 		{ IN("a X (b)c)\r\n"), "a X: (b) c)" },
 		{ IN("a X (b c)d)\r\n"), "a X: (b c) d)" },
 		{ IN("a X (b c))\r\n"), "a X ERR: Unexpected ')'" },
 		{ IN("a X )\r\n"), "a X ERR: Unexpected ')'" },
-		{ IN("a X b\0\r\n"), "a X ERR: NUL not allowed in atoms" },
-		{ IN("a X ~{1}\r\n"), "a X ERR: Literal8 not allowed here" },
+		{ IN("a X b\0\r\n"), "a X ERR: Invalid characters in atom" },
+		{ IN("a X ~{1}\r\n"), "a X ERR: literal8 not allowed here" },
 	};
 	struct test_drive_settings set;
 
@@ -202,7 +215,7 @@ static void test_parser_nesting(void)
 	SCRATCH_BEGIN {
 		test_assert_strcmp(test_drive(&set, in.data, in.used,
 					   TEST_CHUNK_ALL, 0),
-			"a X FATAL: Too long argument.");
+			"a X ERR: Too long argument");
 	} SCRATCH_END;
 
 	/* deep but allowed nesting, closed properly */
@@ -245,23 +258,31 @@ static void test_parser_line_limit(void)
 	test_drive_settings_default(&set);
 	set.parser.max_line_length = 20;
 	SCRATCH_BEGIN {
-		/* exactly 20 bytes including CRLF is fine, 21 is not */
+		/* exactly 20 bytes including CRLF is fine, 21 is not; as in
+		   Dovecot the rest of the line is skipped and the next
+		   command is read */
 		test_drive_all(&set, "a X 0123456789abcd\r\n", 20,
 			"a X: 0123456789abcd");
-		test_drive_all(&set, "a X 0123456789abcde\r\n", 21,
-			"a X FATAL: Too long argument.");
+		test_drive_all(&set, "a X 0123456789abcde\r\nb NOOP\r\n", 29,
+			"a X ERR: Too long argument\nb NOOP:");
 		test_drive_all(&set, "abcdefghijklmnopqrstuvwxyz NOOP\r\n", 33,
-			"FATAL: Too long argument.");
-		test_drive_all(&set, "a X \"0123456789abcdefgh\"\r\n", 26,
-			"a X FATAL: Too long argument.");
+			"ERR: Too long argument");
+		test_drive_all(&set,
+			"a X \"0123456789abcdefgh\"\r\nb NOOP\r\n", 34,
+			"a X ERR: Too long argument\nb NOOP:");
+		/* skipping the long line still skips its {n+} literals */
+		test_drive_all(&set,
+			"a X 0123456789abcdefgh {4+}\r\n\r\n\r\n\r\nb NOOP\r\n",
+			43, "a X ERR: Too long argument\nb NOOP:");
 		/* literal contents don't count, their announcement does */
 		test_drive_all(&set,
 			"a X {30+}\r\n012345678901234567890123456789 b\r\n",
 			45, "a X: {30+}012345678901234567890123456789 b");
 	} SCRATCH_END;
 
-	/* 1 MB line of atom bytes with a 64k limit: fatal error, and the
-	   parser's memory stays bounded by the limit */
+	/* 1 MB line of atom bytes with a 64k limit: an error after 64k, the
+	   rest is skipped, and the parser's memory stays bounded by the
+	   limit throughout */
 	set.parser.max_line_length = 65536;
 	parser = imap_parser_create(&set.parser);
 	test_assert(imap_parser_read_tag(parser, (const unsigned char *)"a ", 2,
@@ -282,14 +303,26 @@ static void test_parser_line_limit(void)
 	}
 	test_assert(ret == -1);
 	test_assert(total < 65536);
-	test_assert(max_mem < 65536 * 2 + 16384);
 	test_assert_strcmp(imap_parser_get_error(parser, &fatal),
-		"Too long argument.");
-	test_assert(fatal);
+		"Too long argument");
+	test_assert(!fatal);
 	test_assert(imap_parser_get_error_code(parser) ==
 		IMAP_PARSER_ERROR_LINE_TOO_LONG);
-	test_assert(imap_parser_skip_line(parser, chunk, sizeof(chunk),
-			    &consumed) == -1);
+	/* the remaining bytes of the megabyte are skipped */
+	total = 0;
+	while (total < 1024 * 1024) {
+		test_assert(imap_parser_skip_line(parser, chunk, sizeof(chunk),
+				    &consumed) == 0);
+		test_assert(consumed == sizeof(chunk));
+		total += consumed;
+		if (imap_parser_get_memory_usage(parser) > max_mem)
+			max_mem = imap_parser_get_memory_usage(parser);
+	}
+	test_assert(imap_parser_skip_line(parser,
+			    (const unsigned char *)"xx\r\nb", 5,
+			    &consumed) == 1);
+	test_assert(consumed == 4);
+	test_assert(max_mem < 65536 * 2 + 16384);
 	/* reset makes it usable again, and the big token buffer is gone */
 	imap_parser_reset(parser);
 	test_assert(imap_parser_get_memory_usage(parser) < 16384);
@@ -313,7 +346,8 @@ static void test_parser_count(void)
 	test_begin("imap parser: reading a limited number of arguments");
 	test_drive_settings_default(&set);
 	parser = imap_parser_create(&set.parser);
-	test_assert(imap_parser_read_tag(parser, in, len, &consumed, &tag) == 1);
+	test_assert(imap_parser_read_tag(parser, in, len, &consumed,
+			    &tag) == 1);
 	pos += consumed;
 	test_assert(imap_parser_read_command_name(parser, in + pos, len - pos,
 			    &consumed, &name) == 1);
@@ -384,9 +418,9 @@ static void test_parser_inside_list(void)
 	imap_parser_reset(parser);
 
 	/* the line must not end inside the list */
-	test_assert(imap_parser_read_args(parser, (const unsigned char *)"x\r\n",
-			    3, &consumed, 0, IMAP_PARSER_FLAG_INSIDE_LIST,
-			    &args) == -1);
+	test_assert(imap_parser_read_args(parser,
+			    (const unsigned char *)"x\r\n", 3, &consumed, 0,
+			    IMAP_PARSER_FLAG_INSIDE_LIST, &args) == -1);
 	test_assert_strcmp(imap_parser_get_error(parser, NULL), "Missing ')'");
 	test_assert(imap_parser_skip_line(parser, NULL, 0, &consumed) == 1);
 	buf_free(&out);

@@ -63,8 +63,8 @@ static void test_seqset_parse(void)
 	for (i = 0; i < N_ELEMENTS(valid); i++) {
 		error = NULL;
 		test_assert(imap_seqset_parse(valid[i].input,
-				    IMAP_SEQSET_FLAG_ALLOW_SEARCHRES, 100, arena,
-				    &set, &error) == 0);
+				    IMAP_SEQSET_FLAG_ALLOW_SEARCHRES, 100,
+				    arena, &set, &error) == 0);
 		SCRATCH_BEGIN {
 			test_assert_strcmp(render(&set), valid[i].expected);
 		} SCRATCH_END;
@@ -73,8 +73,8 @@ static void test_seqset_parse(void)
 		set.count = 12345;
 		error = NULL;
 		test_assert(imap_seqset_parse(invalid[i],
-				    IMAP_SEQSET_FLAG_ALLOW_SEARCHRES, 100, arena,
-				    &set, &error) == -1);
+				    IMAP_SEQSET_FLAG_ALLOW_SEARCHRES, 100,
+				    arena, &set, &error) == -1);
 		test_assert_strcmp(error, "Invalid messageset");
 		test_assert(set.count == 12345);
 	}
