@@ -36,6 +36,14 @@ static char *admin_path;
 static struct admin_client *clients;
 static unsigned int clients_count;
 static const struct admin_server_callbacks *callbacks;
+static struct timeout *to_stop;
+
+static void admin_stop_timeout(void *context ATTR_UNUSED)
+{
+	timeout_remove(&to_stop);
+	/* From the loop: the shutdown destroys the admin connections. */
+	callbacks->stop();
+}
 
 static void admin_client_destroy(struct admin_client *client)
 {
@@ -103,7 +111,10 @@ static int admin_client_command(struct admin_client *client, char *line)
 	if (strcmp(args[0], "STOP") == 0) {
 		int ret = admin_send(client, "+OK\n");
 
-		callbacks->stop();
+		if (to_stop == NULL) {
+			to_stop = timeout_add_once(0, admin_stop_timeout,
+				NULL);
+		}
 		return ret;
 	}
 	if (strcmp(args[0], "LOG-ERRORS") == 0) {
@@ -223,6 +234,8 @@ int admin_server_init(const char *base_dir,
 
 void admin_server_deinit(bool unlink_socket)
 {
+	if (to_stop != NULL)
+		timeout_remove(&to_stop);
 	while (clients != NULL)
 		admin_client_destroy(clients);
 	if (admin_io != NULL)

@@ -57,6 +57,9 @@ static unsigned int ring_start, ring_count;
 
 static struct log_reader *self_reader;
 static bool self_atexit_registered;
+/* The master's stderr before it was captured, restored at deinit so that
+   late output (a sanitizer's exit report) is not lost. */
+static int orig_stderr_fd = -1;
 
 /* ---- targets ---- */
 
@@ -422,6 +425,7 @@ void master_log_capture_self(void)
 	/* A full pipe drops lines instead of blocking the master on its
 	   own log; make that unlikely. */
 	(void)fcntl(fds[1], F_SETPIPE_SZ, MASTER_LOG_SELF_PIPE_SIZE);
+	orig_stderr_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 	if (dup2(fds[1], STDERR_FILENO) < 0)
 		i_fatal("dup2() failed: %m");
 	close(fds[1]);
@@ -439,6 +443,11 @@ void master_log_deinit(void)
 		master_log_self_flush();
 		log_reader_destroy(&self_reader);
 		log_init(LOG_MODE_STDERR, "");
+		if (orig_stderr_fd != -1) {
+			(void)dup2(orig_stderr_fd, STDERR_FILENO);
+			close(orig_stderr_fd);
+			orig_stderr_fd = -1;
+		}
 	}
 	for (unsigned int i = 0; i < LOG_TARGET_COUNT; i++)
 		log_target_close(&targets[i]);

@@ -394,3 +394,32 @@ def test_daemonizes(master_factory):
     p = m.run("stop")
     assert p.returncode == 0, p.stderr
     assert not os.path.exists(pid_file)
+
+
+def test_admin_socket_reload_stop_and_refusals(master_factory):
+    m = master_factory("  service_count = 0\n").start()
+    sock = os.path.join(m.base_dir, "roost-master")
+    assert os.stat(sock).st_mode & 0o777 == 0o600
+    # Wrong handshake and unknown command.
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sock)
+    s.sendall(b"VERSION\tother\t1\t0\n")
+    assert s.recv(100) == b"-Incompatible protocol\n"
+    s.close()
+    assert m.admin("NOPE") == "-Unknown command: NOPE\n"
+    # A reload with a broken file answers with the error.
+    good = open(m.conf).read()
+    with open(m.conf, "a") as f:
+        f.write("no_such_setting = 1\n")
+    out = m.admin("RELOAD")
+    assert re.match(r"-Error in configuration file .* line \d+: Unknown "
+                    r"setting: no_such_setting\n$", out), out
+    with open(m.conf, "w") as f:
+        f.write(good)
+    assert m.admin("RELOAD") == "+OK\n"
+    assert m.admin("STOP") == "+OK\n"
+    m.proc.wait(timeout=TIMEOUT)
+    assert m.proc.returncode == 0
+    assert not os.path.exists(sock)
+    out = m.proc.stdout.read().decode()
+    assert "Sanitizer" not in out, out
