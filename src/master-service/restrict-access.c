@@ -41,9 +41,8 @@ static int set_groups(const struct restrict_access_settings *set,
 		}
 		groups[n++] = set->extra_groups[i];
 	}
-	if (n == 0)
-		return 0;
-	if (setgroups(n, groups) < 0) {
+	/* n == 0: root gives up its supplementary groups altogether. */
+	if (setgroups(n, n == 0 ? NULL : groups) < 0) {
 		*error_r = t_printf("setgroups() failed: %s%s",
 			strerror(errno), who(set));
 		return -1;

@@ -9,6 +9,7 @@
 #include "restrict-access.h"
 #include "test-common.h"
 
+#include <sys/wait.h>
 #include <time.h>
 
 static void test_listeners_roundtrip(void)
@@ -170,6 +171,48 @@ static void test_restrict_nonroot(void)
 	test_end();
 }
 
+static void test_restrict_as_root(void)
+{
+	uid_t uid;
+	gid_t gid;
+	const char *error;
+	pid_t pid;
+	int status;
+
+	test_begin("restrict_access drops root for good (root only)");
+	if (geteuid() != 0 ||
+	    restrict_access_lookup_user("nobody", &uid, &gid, &error) < 0) {
+		test_end();
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		struct restrict_access_settings set;
+		uid_t r, e, sv;
+		gid_t groups[4];
+		int n;
+
+		restrict_access_settings_init(&set);
+		set.uid = uid;
+		set.gid = gid;
+		if (restrict_access(&set, &error) < 0)
+			_exit(2);
+		if (getresuid(&r, &e, &sv) < 0 || r != uid || e != uid ||
+		    sv != uid)
+			_exit(3);
+		n = getgroups(N_ELEMENTS(groups), groups);
+		if (n != 1 || groups[0] != gid)
+			_exit(4);
+		if (setuid(0) == 0 || seteuid(0) == 0)
+			_exit(5);
+		_exit(0);
+	}
+	test_assert(pid > 0);
+	test_assert(waitpid(pid, &status, 0) == pid);
+	test_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	test_end();
+}
+
 static void test_log_entry_format(void)
 {
 	struct admin_log_entry e;
@@ -205,6 +248,7 @@ int main(void)
 		test_restrict_user_roundtrip,
 		test_check_ids,
 		test_restrict_nonroot,
+		test_restrict_as_root,
 		test_log_entry_format,
 		NULL
 	};
