@@ -80,7 +80,8 @@ static void write_usage_lines(FILE *out, const char **lines,
 	qsort(lines, count, sizeof(*lines), cmp_str);
 	for (unsigned int i = 0; i < count; i++) {
 		const char *tab = strchr(lines[i], '\t');
-		const char *name = t_strndup(lines[i], (size_t)(tab - lines[i]));
+		const char *name =
+			t_strndup(lines[i], (size_t)(tab - lines[i]));
 		const char *usage = tab + 1;
 		const char *space;
 

@@ -4,8 +4,8 @@
  *
  *   roostadm pw -s sha256 -p geheim
  *   {SHA256}rdsPXngmyFfXN20b2bwzwMVEeQourJYUSoryKxKYyUA=
- *   roostadm pw -t '{SHA256}rdsPXngmyFfXN20b2bwzwMVEeQourJYUSoryKxKYyUA=' -p geheim
- *   {SHA256}rdsPXngmyFfXN20b2bwzwMVEeQourJYUSoryKxKYyUA= (verified)
+ *   roostadm pw -t '{SSHA}DYGek4qL5Gj83IPR4LU5cUkRUl2z/kZT' -p geheim
+ *   {SSHA}DYGek4qL5Gj83IPR4LU5cUkRUl2z/kZT (verified)
  */
 #include "lib.h"
 #include "str.h"

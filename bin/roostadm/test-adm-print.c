@@ -243,10 +243,12 @@ static void test_table(void)
 	test_assert_strcmp(c.err_data, "field value                     "
 		"                              \n");
 	test_assert_strcmp(c.out_data,
-		"uid   10000                                                   \n"
-		"gid   10000                                                   \n"
-		"home  /srv/vmail/example.com/klaus                            \n"
-		"mail  maildir:/tmp/dc/mail/klaus@example.com                  \n");
+		t_printf("uid   %-56s\n"
+			 "gid   %-56s\n"
+			 "home  %-56s\n"
+			 "mail  %-56s\n", "10000", "10000",
+			 "/srv/vmail/example.com/klaus",
+			 "maildir:/tmp/dc/mail/klaus@example.com"));
 	capture_free(&c);
 
 	/* No rows: the title line is still printed (doveadm who). */
