@@ -163,9 +163,12 @@ struct bufferevent *conn_get_bufferevent(struct conn *conn);
  * switch is still written before the filter's output (so "OK Begin TLS"
  * goes out in plain text); input that was buffered but not read is fed to
  * the filter (for STARTTLS that means it is treated as TLS data, never as
- * commands).  Error reasons from the filter have errno 0 and read "Stream
- * error"; a TLS owner can ask bufferevent_get_openssl_error().
- * (Addition.)
+ * commands: the handshake fails and the conn closes; check
+ * conn_input_size() before switching to refuse pipelining politely).
+ * Error reasons from the filter have errno 0 and read "Stream error"; a
+ * TLS owner can ask bufferevent_get_openssl_error().  Use
+ * bufferevent_openssl_set_allow_dirty_shutdown(bev, 1) so a peer closing
+ * without close_notify reads "EOF".  (Addition.)
  */
 void conn_replace_bufferevent(struct conn *conn, struct bufferevent *bev);
 
