@@ -359,11 +359,15 @@ static int plan_add_service(struct plan_ctx *ctx,
 	if (plan_resolve_executable(ctx, s, &ps, &missing, error_r) < 0)
 		return -1;
 	if (missing) {
-		/* A service Roost does not have yet: say so when an enabled
-		   protocol or a network listener needs it. */
-		bool warn = ps.protocol[0] != '\0' ||
-			config_section_children(s, "inet_listener",
-				&(unsigned int){ 0 })[0] != NULL;
+		/* A service Roost does not have yet: say so when clients
+		   reach it from the network or it is the protocol's own
+		   process (pop3, lmtp); optional helpers (imap-hibernate,
+		   imap-urlauth, anvil, stats) are only a debug line. */
+		bool warn = config_section_children(s, "inet_listener",
+				&(unsigned int){ 0 })[0] != NULL ||
+			(ps.protocol[0] != '\0' &&
+			 (strcmp(ps.name, ps.protocol) == 0 ||
+			  strcmp(ps.name, "managesieve") == 0));
 
 		plan_skip(ctx, warn, t_printf("service(%s): not supported "
 			"yet (no executable %s)", ps.name,
