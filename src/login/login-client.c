@@ -287,15 +287,22 @@ void login_client_log(struct login_client *client, const char *msg)
 
 void login_client_destroy(struct login_client *client, const char *reason)
 {
+	login_client_destroy_reason(client, reason, true);
+}
+
+void login_client_destroy_reason(struct login_client *client,
+	const char *reason, bool with_extra)
+{
 	if (client->destroyed)
 		return;
 	client->destroyed = true;
 
 	if (reason != NULL && !client->login_success) {
 		SCRATCH_BEGIN {
-			login_client_log(client, t_printf("Disconnected: %s %s",
-				reason,
-				login_client_get_disconnect_extra(client)));
+			login_client_log(client, with_extra ?
+				t_printf("Disconnected: %s %s", reason,
+				login_client_get_disconnect_extra(client)) :
+				t_printf("Disconnected: %s", reason));
 		} SCRATCH_END;
 	}
 	login_auth_abort(client);

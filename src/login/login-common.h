@@ -32,8 +32,8 @@ struct login_postlogin;
 #define LOGIN_AUTH_TEMP_FAILED_MSG "Temporary authentication failure."
 #define LOGIN_PLAINTEXT_DISABLED_MSG \
 	"Plaintext authentication disallowed on non-secure (SSL/TLS) connections."
-#define LOGIN_INTERNAL_FAILURE_MSG \
-	"Internal login failure. Refer to server log for more information."
+#define LOGIN_INTERNAL_ERROR_MSG \
+	"Internal error occurred. Refer to server log for more information."
 
 /* Pre-login input limits: the longest command line and continuation
    line (Dovecot reads SASL responses into an 8 KiB buffer). */
@@ -164,6 +164,7 @@ struct login_client {
 	/* The tag the post-login process answers with (IMAP). */
 	const char *handoff_tag;
 	struct login_postlogin *postlogin;
+	unsigned int postlogin_auth_id;
 	pid_t mail_pid;
 };
 
@@ -217,6 +218,10 @@ struct login_client *login_client_create(int fd, const char *listener_name,
  * call more than once (later calls do nothing).
  */
 void login_client_destroy(struct login_client *client, const char *reason);
+/* Like login_client_destroy(); with_extra = false leaves out the
+   "(...)" part (the reason already has its own). */
+void login_client_destroy_reason(struct login_client *client,
+	const char *reason, bool with_extra);
 /* Frees a destroyed client (from the loop; internal to the library). */
 void login_client_free_final(struct login_client *client);
 /* Attaches a new conn for fd after a failed hand-off. */

@@ -52,7 +52,12 @@ void login_postlogin_free(struct login_client *client)
 	client->postlogin = NULL;
 }
 
-/* The hand-off failed: take the fd back, tell the client, disconnect. */
+/*
+ * The hand-off failed: take the fd back, answer the command and
+ * disconnect.  Dovecot's behaviour: "<tag> NO [UNAVAILABLE] Internal error
+ * occurred. Refer to server log for more information." and the log line
+ * "Disconnected: Internal login failure (pid=<login pid> id=<auth id>)".
+ */
 static void postlogin_failed(struct login_client *client, int client_fd)
 {
 	struct login_postlogin *pl = client->postlogin;
@@ -65,8 +70,15 @@ static void postlogin_failed(struct login_client *client, int client_fd)
 	client->authenticating = false;
 	if (client_fd != -1 && client->conn == NULL)
 		login_client_reattach(client, client_fd);
-	login_client_disconnect(client, LOGIN_DISCONNECT_INTERNAL_ERROR,
-		LOGIN_INTERNAL_FAILURE_MSG, "Internal login failure");
+	if (client->conn != NULL) {
+		client->binary->auth_result(client, LOGIN_AUTH_RESULT_TEMPFAIL,
+			LOGIN_INTERNAL_ERROR_MSG);
+	}
+	SCRATCH_BEGIN {
+		login_client_destroy_reason(client, t_printf(
+			"Internal login failure (pid=%ld id=%u)",
+			(long)getpid(), client->postlogin_auth_id), false);
+	} SCRATCH_END;
 }
 
 static void postlogin_success(struct login_client *client, pid_t mail_pid)
@@ -118,6 +130,8 @@ static void postlogin_input(void *context)
 		return;
 	}
 	if (reply.status != LOGIN_HANDOFF_STATUS_OK) {
+		if (reply.mail_pid > 0)
+			client->mail_pid = reply.mail_pid;
 		/* The post-login process logged the reason. */
 		postlogin_failed(client, pl->client_fd);
 		return;
@@ -165,6 +179,7 @@ void login_postlogin_start(struct login_client *client, pid_t auth_pid,
 	int fd, sock;
 
 	i_assert(client->postlogin == NULL && client->conn != NULL);
+	client->postlogin_auth_id = auth_id;
 
 	buf_init(&unread, client->arena, 256, LOGIN_HANDOFF_MAX_CLIENT_INPUT);
 	fd = conn_detach(client->conn, &unread);
