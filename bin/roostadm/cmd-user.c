@@ -134,53 +134,54 @@ static const char *user_field(const char *const *fields, const char *key)
 }
 
 /*
- * Computes the effective uid/gid/home/mail as the mail processes would
- * (-o, else the userdb field, else the setting with %variables expanded)
- * and prints the rows, one field, or the -e expansion.
+ * The effective value of one of uid/gid/home/mail, as the mail processes
+ * would use it: a -o override, else the userdb field (already expanded by
+ * auth), else the setting.  Overrides and settings get the user's
+ * %variables expanded with table.
  */
+static const char *user_effective(struct user_cmd *uc,
+	enum adm_user_setting setting, const char *const *fields,
+	const struct var_expand_table *table)
+{
+	const char *name = adm_user_setting_names[setting];
+	const char *value = user_override(uc, name);
+	const char *result, *error;
+
+	if (value == NULL) {
+		value = user_field(fields, adm_user_field_names[setting]);
+		if (value != NULL)
+			return value;
+		value = adm_setting(uc->cctx->adm, name);
+	}
+	if (user_expand(uc, value, table, &result, &error) < 0)
+		adm_fatal("Failed to expand %s: %s", name, error);
+	return result;
+}
+
+/* Prints the rows of the user as a mail process sees it, one field of
+   them, or the -e expansion. */
 static void user_print_mail_view(struct user_cmd *uc, const char *input_user,
 	const char *username, const char *const *fields)
 {
-	const char *forced[ADM_USER_SETTING_COUNT];
-	const char *fallback[ADM_USER_SETTING_COUNT];
+	const char *eff[ADM_USER_SETTING_COUNT];
+	static const char *const no_fallback[ADM_USER_SETTING_COUNT];
 	const struct var_expand_table *table;
 	const char *const *rows, *value, *error;
 	unsigned int i;
 
+	/* In order, each with the ones before it known: the home may use
+	   %u and %i, the mail location %h. */
 	for (i = 0; i < ADM_USER_SETTING_COUNT; i++) {
-		forced[i] = user_override(uc, adm_user_setting_names[i]);
-		fallback[i] = adm_setting(uc->cctx->adm,
-			adm_user_setting_names[i]);
-	}
-	/* Settings are expanded in order: home may use %u, mail %h. */
-	for (i = 0; i < ADM_USER_SETTING_COUNT; i++) {
-		const char *uid = forced[ADM_USER_UID] != NULL ?
-			forced[ADM_USER_UID] : user_field(fields, "uid");
-		const char *gid = forced[ADM_USER_GID] != NULL ?
-			forced[ADM_USER_GID] : user_field(fields, "gid");
-		const char *home = forced[ADM_USER_HOME] != NULL ?
-			forced[ADM_USER_HOME] : user_field(fields, "home");
-
-		if (home == NULL && i > ADM_USER_HOME)
-			home = fallback[ADM_USER_HOME];
-		table = user_var_table(uc, username, home, uid, gid);
-		if (forced[i] != NULL &&
-		    user_expand(uc, forced[i], table, &forced[i], &error) < 0)
-			adm_fatal("Failed to expand -o %s: %s",
-				adm_user_setting_names[i], error);
-		if (user_expand(uc, fallback[i], table, &fallback[i],
-			    &error) < 0)
-			adm_fatal("Failed to expand %s: %s",
-				adm_user_setting_names[i], error);
+		table = user_var_table(uc, username,
+			i > ADM_USER_HOME ? eff[ADM_USER_HOME] : NULL,
+			i > ADM_USER_UID ? eff[ADM_USER_UID] : NULL,
+			i > ADM_USER_GID ? eff[ADM_USER_GID] : NULL);
+		eff[i] = user_effective(uc, i, fields, table);
 	}
 
 	if (uc->expand_field != NULL) {
-		const char *home = forced[ADM_USER_HOME] != NULL ?
-			forced[ADM_USER_HOME] : user_field(fields, "home");
-
-		table = user_var_table(uc, username,
-			home != NULL ? home : fallback[ADM_USER_HOME],
-			user_field(fields, "uid"), user_field(fields, "gid"));
+		table = user_var_table(uc, username, eff[ADM_USER_HOME],
+			eff[ADM_USER_UID], eff[ADM_USER_GID]);
 		if (user_expand(uc, uc->expand_field, table, &value,
 			    &error) < 0)
 			i_error("Failed to expand %s: %s", uc->expand_field,
@@ -191,7 +192,7 @@ static void user_print_mail_view(struct user_cmd *uc, const char *input_user,
 	}
 
 	rows = adm_user_rows(uc->cctx->arena, input_user, username, fields,
-		forced, fallback);
+		eff, no_fallback);
 	for (i = 0; rows[i] != NULL; i += 2) {
 		if (uc->show_field == NULL) {
 			adm_print(uc->print, rows[i]);
