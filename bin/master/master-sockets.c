@@ -15,6 +15,14 @@
 #include <sys/stat.h>
 
 #define MASTER_LISTEN_BACKLOG 128
+/* After closing a socket on reload, processes of the old configuration
+   may still hold a copy for a moment: retry a bind on the same address
+   this many times, 50 ms apart. */
+#define MASTER_REBIND_RETRIES 40
+#define MASTER_REBIND_RETRY_USECS (50 * 1000)
+
+/* A reload closed sockets that old processes are closing too. */
+static bool rebind_pending;
 
 static struct master_socket *master_socket_find(const char *key)
 {
@@ -114,8 +122,14 @@ static int bind_one(const struct service *service, unsigned int idx,
 	switch (l->type) {
 	case MASTER_LISTENER_INET:
 		errno = 0;
-		fd = net_listen_inet(l->address, (in_port_t)l->port,
-			l->reuse_port, MASTER_LISTEN_BACKLOG, &error);
+		for (unsigned int try = 0;; try++) {
+			fd = net_listen_inet(l->address, (in_port_t)l->port,
+				l->reuse_port, MASTER_LISTEN_BACKLOG, &error);
+			if (fd >= 0 || errno != EADDRINUSE ||
+			    !rebind_pending || try >= MASTER_REBIND_RETRIES)
+				break;
+			usleep(MASTER_REBIND_RETRY_USECS);
+		}
 		if (fd < 0 && str_begins(error, "bind(") && errno != 0) {
 			/* Dovecot's wording. */
 			error = t_printf("listen(%s, %u) failed: %s",
@@ -151,6 +165,40 @@ static void refresh_file_perms(const struct service *service, unsigned int idx)
 	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
 	    chown(l->path, uid, gid) < 0)
 		i_error("chown(%s) failed: %m", l->path);
+}
+
+static bool list_uses_key(const struct service_list *list, const char *key)
+{
+	bool found = false;
+
+	for (unsigned int s = 0; s < list->services_count && !found; s++) {
+		const struct plan_service *set = list->services[s]->set;
+
+		for (unsigned int i = 0; i < set->listeners_count && !found;
+		     i++) {
+			SCRATCH_BEGIN {
+				found = strcmp(plan_listener_socket_key(
+						       &set->listeners[i]),
+						key) == 0;
+			} SCRATCH_END;
+		}
+	}
+	return found;
+}
+
+void master_sockets_close_unused(const struct service_list *list)
+{
+	for (unsigned int i = 0; i < master->sockets_count; i++) {
+		struct master_socket *socket = master->sockets[i];
+
+		if (socket->fd == -1 || list_uses_key(list, socket->key))
+			continue;
+		if (master->current != NULL)
+			service_list_socket_closing(master->current, socket);
+		close(socket->fd);
+		socket->fd = -1;
+		rebind_pending = true;
+	}
 }
 
 int master_sockets_bind(struct service_list *list, const char **error_r)
@@ -198,6 +246,7 @@ int master_sockets_bind(struct service_list *list, const char **error_r)
 			service->sockets[i] = socket;
 		}
 	}
+	rebind_pending = false;
 	if (failed) {
 		*error_r = "Failed to start listeners";
 		return -1;

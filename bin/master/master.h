@@ -141,6 +141,12 @@ const char *master_exec_resolve(struct arena *arena, const char *name,
  * caller frees the list, which closes what was bound.
  */
 int master_sockets_bind(struct service_list *list, const char **error_r);
+/*
+ * Before a reload binds: closes the sockets the new list does not use
+ * (so that e.g. "*:143" can replace "127.0.0.1:143"), as Dovecot does.
+ * The socket objects stay, with fd -1, until their services let go.
+ */
+void master_sockets_close_unused(const struct service_list *list);
 /* Drops one reference; the fd is closed when none remain. */
 void master_socket_unref(struct master_socket **socket);
 
@@ -162,6 +168,9 @@ int service_list_resolve_users(struct service_list *list,
  */
 int service_list_create(struct config *config, struct service_list **list_r,
 	const char **error_r);
+/* Stops the master's own watching of socket (it is being closed). */
+void service_list_socket_closing(struct service_list *list,
+	const struct master_socket *socket);
 /* Starts process_min_avail processes and on-demand listening. */
 void service_list_start(struct service_list *list);
 /* Stops taking new clients: idle processes get SIGTERM, busy ones

@@ -206,6 +206,16 @@ struct service_process *service_process_create(struct service *service)
 	pid_t pid;
 	char **envp;
 
+	for (unsigned int i = 0; i < service->set->listeners_count; i++) {
+		if (service->sockets[i] == NULL || service->sockets[i]->fd < 0) {
+			/* Closed by a reload that then failed to bind its
+			   replacement: nothing to serve it with. */
+			i_error("service(%s): listener %s is closed, not "
+				"starting a process", service->set->name,
+				service->set->listeners[i].name);
+			return NULL;
+		}
+	}
 	if (pipe2(log_fds, O_CLOEXEC) < 0) {
 		i_error("service(%s): pipe() failed: %m", service->set->name);
 		return NULL;

@@ -490,6 +490,7 @@ int service_list_create(struct config *config, struct service_list **list_r,
 			goto fail;
 		}
 	}
+	master_sockets_close_unused(list);
 	if (master_sockets_bind(list, error_r) < 0)
 		goto fail;
 	*list_r = list;
@@ -498,6 +499,33 @@ fail:
 	/* error_r may point into scratch memory that outlives this. */
 	service_list_free(list);
 	return -1;
+}
+
+void service_list_socket_closing(struct service_list *list,
+	const struct master_socket *socket)
+{
+	for (unsigned int s = 0; s < list->services_count; s++) {
+		struct service *service = list->services[s];
+		bool uses = false;
+
+		for (unsigned int i = 0; i < service->set->listeners_count;
+		     i++) {
+			if (service->sockets[i] != socket)
+				continue;
+			uses = true;
+			if (service->listen_ios[i] != NULL)
+				io_remove(&service->listen_ios[i]);
+		}
+		if (!uses)
+			continue;
+		/* Its processes hold copies that keep the address bound:
+		   they close their listeners (and idle ones exit). */
+		for (struct service_process *p = service->processes; p != NULL;
+		     p = p->next) {
+			p->told_to_stop = true;
+			(void)kill(p->pid, SIGQUIT);
+		}
+	}
 }
 
 void service_list_start(struct service_list *list)

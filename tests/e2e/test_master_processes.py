@@ -423,3 +423,21 @@ def test_admin_socket_reload_stop_and_refusals(master_factory):
     assert not os.path.exists(sock)
     out = m.proc.stdout.read().decode()
     assert "Sanitizer" not in out, out
+
+
+def test_reload_rebinds_changed_socket_on_same_port(master_factory):
+    # Changing reuse_port makes it a different socket on the same
+    # address and port: the old one must be closed before the new bind.
+    m = master_factory("  service_count = 0\n").start()
+    Client(m.port).close()
+    text = open(m.conf).read().replace(
+        "    port = %d\n" % m.port,
+        "    port = %d\n    reuse_port = yes\n" % m.port)
+    with open(m.conf, "w") as f:
+        f.write(text)
+    mark = len(m.log())
+    assert m.admin("RELOAD") == "+OK\n"
+    assert "Error" not in m.log()[mark:], m.log()
+    c = Client(m.port)
+    assert c.cmd("z") == "ECHO z\r\n"
+    c.close()
