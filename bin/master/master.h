@@ -81,6 +81,8 @@ struct service {
 	unsigned int throttle_secs;
 	time_t exit_failure_last;
 	unsigned int exit_failures_in_sec;
+	/* A process of the service has exited with status 0. */
+	bool have_successful_exits;
 
 	/* Replaced by a reload (or shutting down): take no new clients. */
 	bool retired;

@@ -318,7 +318,7 @@ void service_process_started(struct service_process *p)
 void service_process_exited(struct service_process *p, int status)
 {
 	struct service *service = p->service;
-	bool failed;
+	bool failed, initialized = p->initialized;
 	time_t now = time(NULL);
 
 	failed = service_process_log_exit(p, status);
@@ -338,14 +338,26 @@ void service_process_exited(struct service_process *p, int status)
 	service_process_destroy(p);
 
 	if (failed && !service->retired && !master->shutting_down) {
-		if (service->exit_failure_last != now) {
-			service->exit_failure_last = now;
-			service->exit_failures_in_sec = 0;
+		/* Dovecot's rules: a process that died before its first
+		   status report failed at startup; a service that has never
+		   had a clean exit is also throttled when it fails more
+		   than 10 times within a second (a crash storm).  After one
+		   clean exit only startup failures count, so clients that
+		   find a way to crash processes cannot stop the service. */
+		bool throttle = !initialized;
+
+		if (!throttle && !service->have_successful_exits) {
+			if (service->exit_failure_last != now) {
+				service->exit_failure_last = now;
+				service->exit_failures_in_sec = 0;
+			}
+			throttle = ++service->exit_failures_in_sec >
+				SERVICE_MAX_EXIT_FAILURES_IN_SEC;
 		}
-		if (++service->exit_failures_in_sec >
-		    SERVICE_MAX_EXIT_FAILURES_IN_SEC)
+		if (throttle)
 			service_throttle(service);
 	} else if (!failed && WIFEXITED(status)) {
+		service->have_successful_exits = true;
 		service->throttle_secs = 0;
 	}
 	service_update(service);

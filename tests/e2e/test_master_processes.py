@@ -268,8 +268,13 @@ def test_failing_startup_is_throttled(master_factory):
     m.start()
     m.wait_log(r"^%stest-service: Fatal: failing at startup as asked$"
                % TIMESTAMP)
+    # A process that fails before its first status report throttles the
+    # service at once (Dovecot's rule), doubling the delay each time.
     m.wait_log(r"master: Error: service\(test-service\): command startup "
                r"failed, throttling for 2 secs")
+    m.wait_log(r"master: Error: service\(test-service\): command startup "
+               r"failed, throttling for 4 secs")
+    assert len(re.findall(r"failing at startup", m.log())) <= 3, m.log()
     # The exit 89 after the child's own Fatal line is not logged twice.
     assert not m.log_has(r"returned error 89")
 
