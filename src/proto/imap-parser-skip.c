@@ -11,6 +11,44 @@
 #include "imap-parser.h"
 #include "imap-parser-private.h"
 
+static void skip_tail_update(struct imap_parser *parser, unsigned char c)
+{
+	switch (c) {
+	case '{':
+		parser->skip_tail = TAIL_BRACE;
+		parser->skip_num = 0;
+		parser->skip_nonsync = false;
+		return;
+	case '+':
+		parser->skip_tail = parser->skip_tail == TAIL_DIGITS ?
+			TAIL_PLUS : TAIL_NONE;
+		parser->skip_nonsync = true;
+		return;
+	case '}':
+		parser->skip_tail = parser->skip_tail == TAIL_DIGITS ||
+			parser->skip_tail == TAIL_PLUS ? TAIL_CLOSE : TAIL_NONE;
+		return;
+	case '\r':
+		parser->skip_tail = parser->skip_tail == TAIL_CLOSE ?
+			TAIL_CR : TAIL_NONE;
+		return;
+	}
+	if (c >= '0' && c <= '9' && (parser->skip_tail == TAIL_BRACE ||
+				     parser->skip_tail == TAIL_DIGITS)) {
+		uint64_t digit = c - '0';
+
+		if (parser->skip_num > (LITERAL_SIZE_MAX - digit) / 10) {
+			/* can't be followed; treat as "not a literal" */
+			parser->skip_tail = TAIL_NONE;
+			return;
+		}
+		parser->skip_num = parser->skip_num * 10 + digit;
+		parser->skip_tail = TAIL_DIGITS;
+		return;
+	}
+	parser->skip_tail = TAIL_NONE;
+}
+
 /* Sets up skipping from the state the command was in. */
 static void skip_begin(struct imap_parser *parser)
 {
@@ -57,48 +95,17 @@ static void skip_begin(struct imap_parser *parser)
 	case PS_LIT_LF:
 		parser->skip_tail = TAIL_CR;
 		break;
+	case PS_ATOM:
+		/* An ATOM_ALLCHARS atom may hold a "{n+}" that the rest of
+		   the line completes into a literal announcement: scan what
+		   was consumed of it. */
+		for (size_t i = 0; i < parser->token.used; i++)
+			skip_tail_update(parser, parser->token.data[i]);
+		break;
 	default:
 		break;
 	}
 	parser->state = PS_SKIP;
-}
-
-static void skip_tail_update(struct imap_parser *parser, unsigned char c)
-{
-	switch (c) {
-	case '{':
-		parser->skip_tail = TAIL_BRACE;
-		parser->skip_num = 0;
-		parser->skip_nonsync = false;
-		return;
-	case '+':
-		parser->skip_tail = parser->skip_tail == TAIL_DIGITS ?
-			TAIL_PLUS : TAIL_NONE;
-		parser->skip_nonsync = true;
-		return;
-	case '}':
-		parser->skip_tail = parser->skip_tail == TAIL_DIGITS ||
-			parser->skip_tail == TAIL_PLUS ? TAIL_CLOSE : TAIL_NONE;
-		return;
-	case '\r':
-		parser->skip_tail = parser->skip_tail == TAIL_CLOSE ?
-			TAIL_CR : TAIL_NONE;
-		return;
-	}
-	if (c >= '0' && c <= '9' && (parser->skip_tail == TAIL_BRACE ||
-				     parser->skip_tail == TAIL_DIGITS)) {
-		uint64_t digit = c - '0';
-
-		if (parser->skip_num > (LITERAL_SIZE_MAX - digit) / 10) {
-			/* can't be followed; treat as "not a literal" */
-			parser->skip_tail = TAIL_NONE;
-			return;
-		}
-		parser->skip_num = parser->skip_num * 10 + digit;
-		parser->skip_tail = TAIL_DIGITS;
-		return;
-	}
-	parser->skip_tail = TAIL_NONE;
 }
 
 int imap_parser_skip_line(struct imap_parser *parser,

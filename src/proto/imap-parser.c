@@ -79,7 +79,7 @@ static int syntax_error(struct imap_parser *parser, const char *msg)
 	return parser_error(parser, IMAP_PARSER_ERROR_BAD_SYNTAX, msg, false);
 }
 
-/* Accounts n more bytes of the line; false (with a fatal error set) if the
+/* Accounts n more bytes of the line; false (with the error set) if the
    line would exceed its limit. */
 static bool line_add(struct imap_parser *parser, size_t n)
 {
@@ -92,15 +92,31 @@ static bool line_add(struct imap_parser *parser, size_t n)
 	return true;
 }
 
-/* Appends n bytes to the token, counting them as line bytes. */
+/*
+ * Appends data[*pos..end) to the token, counting it as line bytes, and
+ * advances *pos.  If the line would exceed its limit, only the bytes up to
+ * the limit are taken and false is returned with the error set: so the
+ * error happens at the same byte however the input was split, and skipping
+ * then starts from the same place.
+ */
 static bool token_add(struct imap_parser *parser, const unsigned char *data,
-	size_t n)
+	size_t *pos, size_t end)
 {
-	if (!line_add(parser, n))
-		return false;
+	size_t n = end - *pos;
+	size_t room = parser->set.max_line_length - parser->line_size;
+	bool fits = n <= room;
+
+	if (!fits)
+		n = room;
 	/* The token is part of the line, so it cannot pass its max. */
-	if (buf_append(&parser->token, data, n) < 0)
+	if (buf_append(&parser->token, data + *pos, n) < 0)
 		i_panic("imap parser token exceeded the line limit");
+	parser->line_size += n;
+	*pos += n;
+	if (!fits) {
+		(void)line_add(parser, 1); /* sets the error */
+		return false;
+	}
 	return true;
 }
 
@@ -133,11 +149,8 @@ static int read_word(struct imap_parser *parser, const unsigned char *data,
 		if (tag ? !is_tag_char(c) : !imap_is_atom_char(c))
 			break;
 	}
-	if (i > start) {
-		if (!token_add(parser, data + start, i - start))
-			return -1;
-		*pos = i;
-	}
+	if (!token_add(parser, data, pos, i))
+		return -1;
 	if (i == size)
 		return 0;
 
@@ -377,9 +390,8 @@ static int parse_atom(struct imap_parser *parser, const unsigned char *data,
 			break;
 		}
 	}
-	if (i > start && !token_add(parser, data + start, i - start))
+	if (!token_add(parser, data, pos, i))
 		return -1;
-	*pos = i;
 	if (error != NULL)
 		return syntax_error(parser, error);
 	if (i == size)
@@ -425,9 +437,8 @@ static int parse_quoted(struct imap_parser *parser, const unsigned char *data,
 		    c == '\0')
 			break;
 	}
-	if (i > start && !token_add(parser, data + start, i - start))
+	if (!token_add(parser, data, pos, i))
 		return -1;
-	*pos = i;
 	if (i == size)
 		return 0;
 
@@ -456,9 +467,8 @@ static int parse_quoted_escape(struct imap_parser *parser,
 	/* RFC 3501: only quoted-specials may be escaped. */
 	if (data[*pos] != '"' && data[*pos] != '\\')
 		return syntax_error(parser, "Invalid escape in quoted string");
-	if (!token_add(parser, data + *pos, 1))
+	if (!token_add(parser, data, pos, *pos + 1))
 		return -1;
-	(*pos)++;
 	parser->state = PS_QUOTED;
 	return PARSE_CONTINUE;
 }

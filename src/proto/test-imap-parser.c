@@ -279,6 +279,16 @@ static void test_parser_line_limit(void)
 			"a X {30+}\r\n012345678901234567890123456789 b\r\n",
 			45, "a X: {30+}012345678901234567890123456789 b");
 	} SCRATCH_END;
+	/* the limit is hit inside an ATOM_ALLCHARS atom ending in "{3+}":
+	   however the input is split, the error is at the same byte and
+	   the literal is still skipped (found by fuzzing) */
+	set.flags = IMAP_PARSER_FLAG_ATOM_ALLCHARS;
+	SCRATCH_BEGIN {
+		test_drive_all(&set,
+			"a X 0123456789abc{3+}\r\nabc\r\nb NOOP\r\n", 36,
+			"a X ERR: Too long argument\nb NOOP:");
+	} SCRATCH_END;
+	set.flags = 0;
 
 	/* 1 MB line of atom bytes with a 64k limit: an error after 64k, the
 	   rest is skipped, and the parser's memory stays bounded by the
