@@ -12,12 +12,26 @@ As root, the suite creates the system users roost-login, roost-auth and
 roost-mail once per session (useradd --system), so that privilege
 separation can be checked.
 """
+import re
+import warnings
+
 import pytest
 
 import harness
 
 
 harness.set_child_subreaper()
+
+
+def warn_lsan(srv):
+    """Reports processes in which LeakSanitizer could not run."""
+    lines = getattr(srv, "lsan_unable", [])
+    if lines:
+        roles = sorted({re.sub(r"^.*? ([a-z-]+)(\(\d+\))?: Error: .*$",
+                               r"\1", line) for line in lines})
+        warnings.warn("LeakSanitizer could not run in %s (process not "
+                      "dumpable after dropping privileges); no leak check "
+                      "for it" % ", ".join(roles))
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +70,7 @@ def make_server(kind, system_users, request):
     problems = []
     for srv in servers:
         problems += ["%s: %s" % (srv.dir, p) for p in srv.cleanup()]
+        warn_lsan(srv)
     failed = getattr(request.node, "rep_call", None)
     for srv in servers:
         if not problems and not (failed and failed.failed):
@@ -80,6 +95,7 @@ def shared_server(kind, system_users):
     srv.start()
     yield srv
     problems = srv.cleanup()
+    warn_lsan(srv)
     if problems:
         pytest.fail("server teardown (%s):\n%s" % (srv.dir,
                     "\n".join(problems)), pytrace=False)
