@@ -8,6 +8,7 @@
 #include "imap-arg.h"
 #include "imap-id.h"
 #include "auth-base64.h"
+#include "str.h"
 #include "imap-login-client.h"
 
 static int cmd_capability(struct imap_login_client *client,
@@ -147,17 +148,29 @@ static int cmd_login(struct imap_login_client *client,
 static int cmd_authenticate(struct imap_login_client *client,
 	const struct imap_arg *args)
 {
+	struct login_client *common = &client->common;
 	const char *mech, *ir = NULL;
+	unsigned char *data;
+	size_t size;
 
-	/* RFC 4959: AUTHENTICATE mech [initial-response], "=" = empty. */
+	/* RFC 4959: AUTHENTICATE mech [initial-response], "=" = empty.
+	   Like Dovecot, arguments after the response are ignored. */
 	if (!imap_arg_get_atom(&args[0], &mech) || *mech == '\0')
 		return -1;
 	if (!IMAP_ARG_IS_EOL(&args[1])) {
-		if (!imap_arg_get_atom(&args[1], &ir) ||
-		    !IMAP_ARG_IS_EOL(&args[2]))
+		if (!imap_arg_get_astring(&args[1], &ir))
 			return -1;
 		if (strcmp(ir, "=") == 0)
 			ir = "";
+		else if (auth_base64_decode(scratch_arena(), ir, strlen(ir),
+				 &data, &size) < 0) {
+			common->auth_mech_name = arena_strdup(common->arena,
+				t_str_ucase(mech));
+			common->last_auth_fail = LOGIN_AUTH_FAIL_INVALID_BASE64;
+			imap_login_send_tagged(client, "BAD Invalid base64 data "
+				"in initial response");
+			return 1;
+		}
 	}
 	client_set_handoff_tag(client);
 	login_auth_begin(&client->common, mech, ir);

@@ -11,21 +11,17 @@
 
 #include <sys/utsname.h>
 
-/* RFC 2971 §3.3: at most 30 field-value pairs. */
-#define IMAP_ID_MAX_PAIRS 30
-
 int imap_id_args_check(const struct imap_arg *args)
 {
 	const struct imap_arg *list;
 	unsigned int count, i;
 	const char *key, *value;
 
-	if (IMAP_ARG_IS_NIL(&args[0]))
-		return IMAP_ARG_IS_EOL(&args[1]) ? 0 : -1;
-	if (!imap_arg_get_list_full(&args[0], &list, &count) ||
-	    !IMAP_ARG_IS_EOL(&args[1]))
-		return -1;
-	if (count / 2 > IMAP_ID_MAX_PAIRS)
+	/* Dovecot 2.3 accepts a missing argument, NIL, and extra arguments
+	   after the list, and does not enforce RFC 2971's 30 pairs. */
+	if (IMAP_ARG_IS_EOL(&args[0]) || IMAP_ARG_IS_NIL(&args[0]))
+		return 0;
+	if (!imap_arg_get_list_full(&args[0], &list, &count))
 		return -1;
 	for (i = 0; i + 1 < count; i += 2) {
 		if (!imap_arg_get_string(&list[i], &key) ||

@@ -10,9 +10,10 @@ struct buf;
 struct imap_arg;
 
 /*
- * Checks ID's arguments: NIL, or a list of (string, nstring) pairs (an
- * odd trailing key is ignored, as Dovecot does; at most 30 pairs).
- * Returns 0, or -1 for "BAD Invalid ID parameters".
+ * Checks ID's arguments as Dovecot 2.3's imap-login does: none, NIL, or a
+ * list of (string, nstring) pairs (an odd trailing key, more than RFC
+ * 2971's 30 pairs and arguments after the list are tolerated).  Returns
+ * 0, or -1 for "BAD Invalid ID parameters".
  */
 int imap_id_args_check(const struct imap_arg *args);
 /*

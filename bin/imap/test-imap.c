@@ -260,9 +260,11 @@ static void test_imap_id(void)
 			== 0);
 		test_assert(id_check(p, "a ID (name foo)\r\n") == -1);
 		test_assert(id_check(p, "a ID (\"a\" (\"b\"))\r\n") == -1);
-		test_assert(id_check(p, "a ID\r\n") == -1);
-		test_assert(id_check(p, "a ID NIL NIL\r\n") == -1);
+		test_assert(id_check(p, "a ID\r\n") == 0);
+		test_assert(id_check(p, "a ID NIL NIL\r\n") == 0);
+		test_assert(id_check(p, "a ID (\"a\" \"b\") x\r\n") == 0);
 		test_assert(id_check(p, "a ID foo\r\n") == -1);
+		test_assert(id_check(p, "a ID \"foo\"\r\n") == -1);
 
 		buf_init(&str, scratch_arena(), 64, 4096);
 		args = parse_line(p, "a ID (\"name\" \"x\" \"os\" \"y\" "

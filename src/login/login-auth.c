@@ -127,6 +127,8 @@ void login_auth_continue(struct login_client *client, const char *line)
 	i_assert(client->auth_waiting && client->auth_request != NULL);
 
 	client->auth_waiting = false;
+	if (strcmp(line, "*") != 0)
+		client->auth_waiting_log = false;
 	if (strcmp(line, "*") == 0) {
 		auth_client_request_abort(&client->auth_request);
 		client->auth_try_aborted = true;
@@ -135,8 +137,9 @@ void login_auth_continue(struct login_client *client, const char *line)
 		return;
 	}
 	if (!auth_base64_is_valid_str(line)) {
+		/* Unlike a bad initial response, Dovecot does not record
+		   this as the last failure: the attempt counts as failed. */
 		auth_client_request_abort(&client->auth_request);
-		client->last_auth_fail = LOGIN_AUTH_FAIL_INVALID_BASE64;
 		auth_verbose_fail(client, "Invalid base64 in response");
 		auth_fail(client, LOGIN_AUTH_RESULT_INVALID_BASE64,
 			"Invalid base64 in response");
@@ -268,6 +271,7 @@ static void login_auth_callback(struct auth_client_request *request,
 	switch (status) {
 	case AUTH_CLIENT_STATUS_CONTINUE:
 		client->auth_waiting = true;
+		client->auth_waiting_log = true;
 		client->binary->auth_send_challenge(client,
 			data_base64 == NULL ? "" : data_base64);
 		/* The answer arrives as a line of input. */

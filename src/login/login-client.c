@@ -214,7 +214,7 @@ const char *login_client_get_disconnect_extra(struct login_client *client)
 		}
 		return t_printf("(no auth attempts in %u secs)", conn_secs);
 	}
-	if (client->auth_waiting && client->auth_attempts == 1) {
+	if (client->auth_waiting_log && client->auth_attempts == 1) {
 		return t_printf("(client didn't finish SASL auth, "
 			"waited %u secs)", auth_secs);
 	}

@@ -151,6 +151,9 @@ struct login_client {
 	enum login_auth_fail_code last_auth_fail;
 	/* Waiting for the client's answer to a challenge. */
 	bool auth_waiting;
+	/* Like Dovecot's auth_waiting for the Disconnected line: set by a
+	   challenge, cleared only by an answer that is not "*". */
+	bool auth_waiting_log;
 	/* The auth server accepted: handing off to the post-login process. */
 	bool authenticating;
 	bool auth_try_aborted;
