@@ -247,6 +247,9 @@ void login_client_send_str(struct login_client *client, const char *str);
 void login_client_log(struct login_client *client, const char *msg);
 /* The "(...)" part of the Disconnected line (scratch memory). */
 const char *login_client_get_disconnect_extra(struct login_client *client);
+/* The same for a given current time (login-disconnect.c, for tests). */
+const char *login_disconnect_extra_at(const struct login_client *client,
+	time_t now);
 /* Restarts the pre-login inactivity timer. */
 void login_client_input_activity(struct login_client *client);
 

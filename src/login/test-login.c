@@ -8,6 +8,7 @@
 #include "ipc.h"
 #include "str.h"
 #include "auth-base64.h"
+#include "login-common.h"
 #include "login-handoff.h"
 #include "login-log.h"
 #include "login-session-id.h"
@@ -263,6 +264,67 @@ static void test_login_handoff_reply(void)
 	test_end();
 }
 
+static void test_login_disconnect_extra(void)
+{
+	struct login_client c;
+	const time_t t0 = 1000000;
+
+	test_begin("login disconnect reasons");
+	SCRATCH_BEGIN {
+		memset(&c, 0, sizeof(c));
+		c.created = t0;
+		c.notified_auth_ready = true;
+		test_assert_strcmp(login_disconnect_extra_at(&c, t0 + 3),
+			"(no auth attempts in 3 secs)");
+		c.notified_auth_ready = false;
+		test_assert_strcmp(login_disconnect_extra_at(&c, t0 + 1),
+			"(disconnected before auth was ready, waited 1 secs)");
+		c.notified_auth_ready = true;
+
+		c.auth_attempts = 1;
+		c.auth_first_started = t0 + 1;
+		c.auth_waiting_log = true;
+		test_assert_strcmp(login_disconnect_extra_at(&c, t0 + 3),
+			"(client didn't finish SASL auth, waited 2 secs)");
+		c.auth_waiting_log = false;
+		c.authenticating = true;
+		test_assert_strcmp(login_disconnect_extra_at(&c, t0 + 3),
+			"(disconnected while finishing login, waited 2 secs)");
+		c.authenticating = false;
+		c.auth_try_aborted = true;
+		test_assert_strcmp(login_disconnect_extra_at(&c, t0 + 3),
+			"(aborted authentication)");
+		c.auth_attempts = 4;
+		test_assert_strcmp(login_disconnect_extra_at(&c, t0 + 20),
+			"(auth failed, 4 attempts in 19 secs)");
+
+		/* The last failure code wins over the counters. */
+		c.last_auth_fail = LOGIN_AUTH_FAIL_MECH_INVALID;
+		test_assert_strcmp(login_disconnect_extra_at(&c, t0 + 3),
+			"(tried to use unsupported auth mechanism)");
+		c.last_auth_fail = LOGIN_AUTH_FAIL_MECH_SSL_REQUIRED;
+		test_assert_strcmp(login_disconnect_extra_at(&c, t0 + 3),
+			"(tried to use disallowed plaintext auth)");
+		c.last_auth_fail = LOGIN_AUTH_FAIL_INVALID_BASE64;
+		test_assert_strcmp(login_disconnect_extra_at(&c, t0 + 3),
+			"(sent invalid base64 in response)");
+		c.last_auth_fail = LOGIN_AUTH_FAIL_TEMPFAIL;
+		test_assert_strcmp(login_disconnect_extra_at(&c, t0 + 3),
+			"(auth service reported temporary failure)");
+		c.last_auth_fail = LOGIN_AUTH_FAIL_AUTHZFAILED;
+		test_assert_strcmp(login_disconnect_extra_at(&c, t0 + 3),
+			"(authorization failed, 4 attempts in 2 secs)");
+		/* A successful auth whose hand-off failed. */
+		c.auth_successes = 1;
+		test_assert_strcmp(login_disconnect_extra_at(&c, t0 + 3),
+			"(internal failure, 1 successful auths)");
+		c.auth_process_comm_fail = true;
+		test_assert_strcmp(login_disconnect_extra_at(&c, t0 + 3),
+			"(auth process communication failure)");
+	} SCRATCH_END;
+	test_end();
+}
+
 int main(void)
 {
 	static void (*const tests[])(void) = {
@@ -270,6 +332,7 @@ int main(void)
 		test_login_session_id,
 		test_login_handoff_request,
 		test_login_handoff_reply,
+		test_login_disconnect_extra,
 		NULL
 	};
 
