@@ -5,8 +5,17 @@
 # (bench0000 .. bench0999, password "benchpw"), and prints a Markdown table
 # of the figures (docs/performance.md says how to read them).
 #
-#   bench/run.sh [roost] [dovecot] [dovecot-default] [cyrus]
-#       (default: roost dovecot dovecot-default cyrus)
+#   bench/run.sh [SETUP ...]     (default: all of them)
+#
+# Setups (docs/performance.md describes each):
+#   roost            long-lived login processes (service_count = 0,
+#                    process_min_avail = 2) and many sessions per imap
+#                    process (service_count = 0, client_limit = 1000)
+#   roost-default    Roost with Dovecot's default service settings
+#   dovecot          Dovecot's "high-performance" login mode
+#   dovecot-shared   the same service settings as "roost"
+#   dovecot-default  Dovecot's defaults (a login process per connection)
+#   cyrus            Cyrus master with a forking imapd (prefork = 0)
 #
 # Environment: ROOST_BUILD (default ./build; use a release build for
 # figures: meson setup build-release --buildtype=release),
@@ -35,10 +44,13 @@ PY=/usr/bin/python3
 PORT_ROOST=31143
 PORT_DOVECOT=31144
 PORT_DOVECOT_DEFAULT=31146
+PORT_DOVECOT_SHARED=31147
+PORT_ROOST_DEFAULT=31148
 PORT_CYRUS=31145
 
 SERVERS=("$@")
-[ ${#SERVERS[@]} -gt 0 ] || SERVERS=(roost dovecot dovecot-default cyrus)
+[ ${#SERVERS[@]} -gt 0 ] ||
+	SERVERS=(roost roost-default dovecot dovecot-shared dovecot-default cyrus)
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench/run.sh: run as root (system users, apt-get, /proc)" >&2
@@ -52,6 +64,16 @@ RESULTS=$WORK/results.txt
 : >"$RESULTS"
 
 log() { echo "bench: $*" >&2; }
+
+# The command that stops the server now running, for an interrupted run.
+STOP_CMD=""
+on_exit() {
+	if [ -n "$STOP_CMD" ]; then
+		log "stopping the server left running: $STOP_CMD"
+		eval "$STOP_CMD" >/dev/null 2>&1 || true
+	fi
+}
+trap on_exit EXIT
 
 ensure_user() {
 	getent passwd "$1" >/dev/null ||
@@ -98,17 +120,28 @@ passwd_file() { # path
 	chmod 644 "$1"
 }
 
+# Runs both benchmarks; a failure is recorded in the results (and the
+# server's log kept) instead of ending the whole run.
 measure() { # label port master-pid
+	if ! measure_one "$@"; then
+		log "$1: FAILED (log: $WORK/$1/)"
+		echo "$1 FAILED" >>"$RESULTS"
+	fi
+}
+
+measure_one() { # label port master-pid
 	local label=$1 port=$2 pid=$3 out
-	wait_port "$port"
+	wait_port "$port" || return 1
 	log "$label: login rate ($SECS s)"
 	out=$($PY "$TOP/bench/login_rate.py" --port "$port" --seconds "$SECS" \
-		--users "$NUSERS" --password "$PASSWORD" --label "$label")
+		--users "$NUSERS" --password "$PASSWORD" --label "$label") ||
+		return 1
 	echo "$out" >&2
 	echo "$label $(echo "$out" | grep '^RESULT')" >>"$RESULTS"
 	log "$label: idle memory ($CONNS sessions)"
 	out=$($PY "$TOP/bench/idle_memory.py" --port "$port" --pid "$pid" \
-		--connections "$CONNS" --password "$PASSWORD" --label "$label")
+		--connections "$CONNS" --password "$PASSWORD" --label "$label") ||
+		return 1
 	echo "$out" >&2
 	echo "$label $(echo "$out" | grep '^RESULT')" >>"$RESULTS"
 }
@@ -160,6 +193,11 @@ HIGH_PERF_LOGIN='service imap-login {
   process_min_avail = 2
   client_limit = 2000
 }'
+# Many sessions per imap process (all bench users share one mail_uid).
+SHARED_IMAP='service imap {
+  service_count = 0
+  client_limit = 1000
+}'
 
 fresh_dir() { # dir
 	rm -rf "$1"
@@ -168,20 +206,23 @@ fresh_dir() { # dir
 	chmod 755 "$1"
 }
 
-run_roost() {
-	local d=$WORK/roost master=$BUILD/bin/master/roost pid
+run_roost() { # name port tuning
+	local name=$1 port=$2 tuning=$3 d=$WORK/$1 pid
+	local master=$BUILD/bin/master/roost
 	if [ ! -x "$master" ]; then
 		log "roost: $master not built, skipped"
 		return 0
 	fi
 	fresh_dir "$d"
 	passwd_file "$d/users"
-	dovecot_syntax_conf "$d" "$PORT_ROOST" "$HIGH_PERF_LOGIN" >"$d/roost.conf"
+	dovecot_syntax_conf "$d" "$port" "$tuning" >"$d/roost.conf"
 	"$master" -F -c "$d/roost.conf" >"$d/master.out" 2>&1 &
 	pid=$!
-	measure roost "$PORT_ROOST" "$pid"
+	STOP_CMD="'$master' -c '$d/roost.conf' stop"
+	measure "$name" "$port" "$pid"
 	"$master" -c "$d/roost.conf" stop >/dev/null
 	wait_gone "$pid"
+	STOP_CMD=""
 }
 
 ensure_dovecot() {
@@ -204,9 +245,11 @@ run_dovecot() { # name port tuning
 	dovecot_syntax_conf "$d" "$port" "$tuning" >"$d/dovecot.conf"
 	/usr/sbin/dovecot -F -c "$d/dovecot.conf" >"$d/master.out" 2>&1 &
 	pid=$!
+	STOP_CMD="/usr/sbin/dovecot -c '$d/dovecot.conf' stop"
 	measure "$name" "$port" "$pid"
 	/usr/sbin/dovecot -c "$d/dovecot.conf" stop >/dev/null
 	wait_gone "$pid"
+	STOP_CMD=""
 }
 
 CYRUS_ROOT=$WORK/cyrus-root
@@ -270,15 +313,22 @@ EOF
 		-C "$d/imapd.conf" -M "$d/cyrus.conf" -p "$d/master.pid" -D \
 		>"$d/master.out" 2>&1 &
 	pid=$!
+	STOP_CMD="kill -TERM $pid"
 	measure cyrus "$PORT_CYRUS" "$pid"
 	kill -TERM "$pid"
 	wait_gone "$pid"
+	STOP_CMD=""
 }
 
 for s in "${SERVERS[@]}"; do
 	case $s in
-	roost) run_roost ;;
+	roost) run_roost roost "$PORT_ROOST" "$HIGH_PERF_LOGIN
+$SHARED_IMAP" ;;
+	roost-default) run_roost roost-default "$PORT_ROOST_DEFAULT" "" ;;
 	dovecot) run_dovecot dovecot "$PORT_DOVECOT" "$HIGH_PERF_LOGIN" ;;
+	dovecot-shared) run_dovecot dovecot-shared "$PORT_DOVECOT_SHARED" \
+		"$HIGH_PERF_LOGIN
+$SHARED_IMAP" ;;
 	dovecot-default) run_dovecot dovecot-default "$PORT_DOVECOT_DEFAULT" "" ;;
 	cyrus) run_cyrus ;;
 	*) echo "bench: unknown server $s" >&2; exit 2 ;;
@@ -295,6 +345,10 @@ echo
 echo "| server | logins/s | p50 ms | p99 ms | PSS KiB/conn | PSS growth KiB/conn | RSS KiB/conn | processes |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for s in "${SERVERS[@]}"; do
+	if grep -q "^$s FAILED" "$RESULTS"; then
+		echo "| $s | failed: see $WORK/$s/ |  |  |  |  |  |  |"
+		continue
+	fi
 	grep -q "^$s RESULT" "$RESULTS" || continue
 	echo "| $s | $(val "$s" login_rate per_sec) | $(val "$s" login_rate p50_ms) | $(val "$s" login_rate p99_ms) | $(val "$s" idle_memory pss_kib_per_conn) | $(val "$s" idle_memory pss_delta_kib_per_conn) | $(val "$s" idle_memory rss_kib_per_conn) | $(val "$s" idle_memory processes) |"
 done
