@@ -47,10 +47,12 @@ enum imap_cmd_result imap_command_run(struct imap_client *client,
 	*bad_r = false;
 	if ((def->states & client->state) == 0) {
 		*bad_r = true;
-		imap_client_send_tagline(client, t_printf("BAD Error in IMAP "
-			"command %s: %s", def->name,
+		/* Dovecot's text for a mailbox command without SELECT. */
+		imap_client_send_tagline(client,
 			(client->state & IMAP_CLIENT_STATE_AUTH) != 0 ?
-			"No mailbox selected." : "Command not allowed now."));
+			"BAD No mailbox selected." :
+			t_printf("BAD Error in IMAP command %s: Command not "
+				"allowed now.", def->name));
 		return IMAP_CMD_DONE;
 	}
 	memset(&cmd, 0, sizeof(cmd));

@@ -105,6 +105,61 @@ static const char *run(struct imap_client *client, struct imap_parser *p,
 	return buf_cstr(&sent);
 }
 
+static unsigned int dummy_calls;
+
+static enum imap_cmd_result cmd_dummy(struct imap_cmd *cmd)
+{
+	dummy_calls++;
+	if (IMAP_ARG_IS_EOL(&cmd->args[0]))
+		return IMAP_CMD_BAD_ARGS;
+	imap_client_send_tagline(cmd->client, "OK Dummy completed.");
+	return IMAP_CMD_DONE;
+}
+
+static void test_imap_command_states(void)
+{
+	static const struct imap_command_def selected_only = {
+		"DUMMY", cmd_dummy, IMAP_CLIENT_STATE_SELECTED,
+		IMAP_CMD_FLAG_USES_SEQS
+	};
+	struct imap_client client;
+	struct imap_parser *p = new_parser();
+	const struct imap_arg *args;
+	const char *name;
+	bool bad;
+
+	test_begin("imap command states");
+	buf_init(&sent, NULL, 1024, 65536);
+	memset(&client, 0, sizeof(client));
+	client.tag = "t";
+	client.cmd_arena = arena_create("cmd", 256);
+
+	/* Not selected: the handler never runs. */
+	client.state = IMAP_CLIENT_STATE_AUTH;
+	args = parse_line(p, "t DUMMY 1\r\n", &name);
+	(void)imap_command_run(&client, &selected_only, args, &bad);
+	test_assert(bad && dummy_calls == 0);
+	test_assert_strcmp(buf_cstr(&sent), "t BAD No mailbox selected.\n");
+
+	/* Selected: it runs; bad arguments get Dovecot's BAD. */
+	client.state = IMAP_CLIENT_STATE_SELECTED;
+	buf_reset(&sent);
+	(void)imap_command_run(&client, &selected_only, args, &bad);
+	test_assert(!bad && dummy_calls == 1);
+	test_assert_strcmp(buf_cstr(&sent), "t OK Dummy completed.\n");
+	buf_reset(&sent);
+	args = parse_line(p, "t DUMMY\r\n", &name);
+	(void)imap_command_run(&client, &selected_only, args, &bad);
+	test_assert(bad && dummy_calls == 2);
+	test_assert_strcmp(buf_cstr(&sent), "t BAD Error in IMAP command "
+		"DUMMY: Invalid arguments.\n");
+
+	imap_parser_destroy(&p);
+	arena_destroy(&client.cmd_arena);
+	buf_free(&sent);
+	test_end();
+}
+
 static void test_imap_command_table(void)
 {
 	struct imap_client client;
@@ -283,6 +338,7 @@ int main(void)
 {
 	static void (*const tests[])(void) = {
 		test_imap_command_table,
+		test_imap_command_states,
 		test_imap_capability,
 		test_imap_id,
 		NULL

@@ -209,7 +209,7 @@ static void auth_handle_fail(struct login_client *client,
 			    strcmp(code, "user_disabled") == 0)) {
 			client->last_auth_fail = LOGIN_AUTH_FAIL_USER_DISABLED;
 			auth_fail(client, LOGIN_AUTH_RESULT_AUTHFAILED_REASON,
-				"Account is disabled.");
+				"Account is temporarily unavailable.");
 		} else if (args_get(args, "pass_expired") != NULL ||
 			   (code != NULL &&
 			    strcmp(code, "password_expired") == 0)) {
@@ -246,7 +246,7 @@ static void auth_handle_ok(struct login_client *client,
 		client->last_auth_fail = LOGIN_AUTH_FAIL_LOGIN_DISABLED;
 		auth_fail(client, LOGIN_AUTH_RESULT_AUTHFAILED_REASON,
 			reason != NULL && *reason != '\0' ? reason :
-			"Login disabled.");
+			"Login disabled for this user");
 		return;
 	}
 	client->auth_successes++;

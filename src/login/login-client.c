@@ -28,6 +28,12 @@ static void client_idle_timeout(void *context)
 {
 	struct login_client *client = context;
 
+	if (client->auth_request != NULL || client->authenticating) {
+		login_client_disconnect(client, LOGIN_DISCONNECT_TIMEOUT,
+			"Disconnected for inactivity during authentication.",
+			"Inactivity during authentication");
+		return;
+	}
 	login_client_disconnect(client, LOGIN_DISCONNECT_TIMEOUT,
 		"Disconnected for inactivity.", "Inactivity");
 }
