@@ -336,6 +336,13 @@ static void imap_auth_result(struct login_client *common,
 	} SCRATCH_END;
 }
 
+static void imap_send_status(struct login_client *common, const char *text)
+{
+	SCRATCH_BEGIN {
+		login_client_send_str(common, t_printf("* OK %s\r\n", text));
+	} SCRATCH_END;
+}
+
 static void imap_notify_disconnect(struct login_client *common,
 	enum login_disconnect_reason reason, const char *text)
 {
@@ -355,5 +362,6 @@ const struct login_binary imap_login_binary = {
 	.input = imap_client_input,
 	.auth_send_challenge = imap_auth_send_challenge,
 	.auth_result = imap_auth_result,
+	.send_status = imap_send_status,
 	.notify_disconnect = imap_notify_disconnect,
 };

@@ -44,6 +44,14 @@ void login_client_input_activity(struct login_client *client)
 		timeout_reset(client->to_idle);
 }
 
+static void client_auth_waiting_timeout(void *context)
+{
+	struct login_client *client = context;
+
+	timeout_remove(&client->to_auth_waiting);
+	client->binary->send_status(client, LOGIN_AUTH_WAITING_MSG);
+}
+
 struct login_client *login_client_create(int fd, const char *listener_name,
 	bool ssl, const struct ip_addr *local_ip, in_port_t local_port,
 	const struct ip_addr *remote_ip, in_port_t remote_port)
@@ -99,6 +107,9 @@ struct login_client *login_client_create(int fd, const char *listener_name,
 	} else {
 		/* Input waits until auth is there and the greeting sent. */
 		conn_input_pause(client->conn);
+		client->to_auth_waiting = timeout_add_once(
+			LOGIN_AUTH_WAITING_MSECS, client_auth_waiting_timeout,
+			client);
 	}
 	return client;
 }
@@ -112,6 +123,8 @@ void login_client_notify_auth_ready_all(void)
 		if (client->notified_auth_ready || client->destroyed)
 			continue;
 		client->notified_auth_ready = true;
+		if (client->to_auth_waiting != NULL)
+			timeout_remove(&client->to_auth_waiting);
 		client->binary->send_greeting(client);
 		conn_input_resume(client->conn);
 	}
@@ -256,6 +269,8 @@ void login_client_destroy_reason(struct login_client *client,
 	login_postlogin_free(client);
 	if (client->to_idle != NULL)
 		timeout_remove(&client->to_idle);
+	if (client->to_auth_waiting != NULL)
+		timeout_remove(&client->to_auth_waiting);
 	if (client->conn != NULL && !conn_is_closed(client->conn)) {
 		/* Flush what was queued (BYE lines); closed() frees. */
 		conn_close(client->conn, reason == NULL ? "" : reason, true);

@@ -40,6 +40,11 @@ struct login_postlogin;
 #define LOGIN_MAX_INBUF_SIZE 8192
 /* Idle pre-login clients are disconnected after this (Dovecot: 3 min). */
 #define LOGIN_CLIENT_TIMEOUT_MSECS (3 * 60 * 1000)
+/* Dovecot tells a client waiting this long for auth to come up that
+   it is waiting. */
+#define LOGIN_AUTH_WAITING_MSECS (30 * 1000)
+#define LOGIN_AUTH_WAITING_MSG \
+	"Waiting for authentication process to respond.."
 /* How long to wait for the post-login process to take the client. */
 #define LOGIN_POSTLOGIN_TIMEOUT_MSECS (30 * 1000)
 
@@ -118,6 +123,8 @@ struct login_binary {
 	   text is client-safe. */
 	void (*auth_result)(struct login_client *client,
 		enum login_auth_result result, const char *text);
+	/* An untagged status line ("* OK <text>"). */
+	void (*send_status)(struct login_client *client, const char *text);
 	/* Tell the client why it is being disconnected ("* BYE ..."). */
 	void (*notify_disconnect)(struct login_client *client,
 		enum login_disconnect_reason reason, const char *text);
@@ -137,6 +144,7 @@ struct login_client {
 	uint64_t created_msecs;
 	time_t created;
 	struct timeout *to_idle;
+	struct timeout *to_auth_waiting;
 
 	/* Trusted: from login_trusted_networks.  Secured: TLS, trusted, or
 	   the remote IP is the local IP (a local connection). */
