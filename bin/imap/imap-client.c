@@ -485,6 +485,10 @@ struct imap_client *imap_client_create(const struct imap_client_params *params,
 		imap_clients->prev = client;
 	imap_clients = client;
 	imap_clients_n++;
+	/* The master names a crashed process by its latest session, as
+	   Dovecot does ("imap(joe)<pid><session>: Fatal: master: ..."). */
+	master_service_set_log_prefix(imap_process->service,
+		client->log_prefix);
 
 	SCRATCH_BEGIN {
 		if (params->tag != NULL && *params->tag != '\0') {
