@@ -138,7 +138,8 @@ const struct maildir_uidlist_rec *
 maildir_uidlist_lookup_filename(const struct maildir_uidlist *ul,
 	const char *fname);
 
-/* The value of a record extension (without the key letter), or NULL. */
+/* The value of a record extension (without the key letter), or NULL;
+   allocated from the scratch arena (valid until the caller's frame ends). */
 const char *maildir_uidlist_rec_get_ext(const struct maildir_uidlist_rec *rec,
 	char key);
 /*
@@ -162,9 +163,9 @@ const char *maildir_uidlist_rec_get_guid(struct arena *arena,
  */
 int maildir_uidlist_add(struct maildir_uidlist *ul, const char *fname,
 	uint32_t *uid_r, const char **error_r);
-/* Adds a record with a given UID (>= next_uid, e.g. when restoring from a
-   backup); raises next_uid.  -1 with error_r as above or when uid is not
-   above every existing UID. */
+/* Adds a record with a given UID (e.g. when restoring from a backup or
+   importing); raises next_uid above it.  -1 with error_r as above or when
+   uid is 0, (uint32_t)-1 or not above every existing UID. */
 int maildir_uidlist_add_uid(struct maildir_uidlist *ul, const char *fname,
 	uint32_t uid, const char **error_r);
 /* Remembers the current name of a file (after a flag change); in memory
