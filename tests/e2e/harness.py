@@ -17,7 +17,6 @@ import hashlib
 import imaplib
 import os
 import pwd
-import grp
 import re
 import shutil
 import signal

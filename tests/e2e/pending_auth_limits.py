@@ -3,7 +3,6 @@ service { client_limit } (Dovecot does; bench/run.sh with Dovecot's
 default service settings ran into it after ~2,000 logins against Roost:
 "service(auth): client_limit (4000) reached").  Passes against Dovecot;
 rename to test_auth_limits.py when it passes against Roost."""
-import harness
 
 LIMIT = 10
 AUTH_LIMIT = """\

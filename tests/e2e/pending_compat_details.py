@@ -13,20 +13,6 @@ import harness
 from harness import TIMESTAMP_RE
 
 
-def test_config_error_says_line(make_server):
-    # Dovecot: "Error in configuration file FILE line N: ...".
-    srv = make_server(start=False)
-    text = srv.config_text() + "\nno_such_setting = 1\n"
-    srv.write_config(text)
-    srv.start(wait=False)
-    srv.proc.wait(timeout=harness.START_TIMEOUT)
-    out = srv.log() + open(srv.output_path).read()
-    assert re.search(r"Fatal: Error in configuration file %s line %d: "
-                     r"Unknown setting: no_such_setting"
-                     % (re.escape(srv.config_path), text.count("\n")),
-                     out), out
-
-
 def test_config_print_namespace_block_exactly(make_server):
     # doveconf -n prints "location = " and "prefix = " in a namespace.
     srv = make_server(start=False)

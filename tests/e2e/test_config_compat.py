@@ -140,8 +140,6 @@ def test_config_error_is_reported(make_server):
     srv.proc.wait(timeout=harness.START_TIMEOUT)
     assert srv.proc.returncode != 0
     text = srv.log() + open(srv.output_path).read()
-    # Dovecot says "FILE line N:"; the exact form is checked in
-    # pending_compat_details.py.
-    assert re.search(r"Fatal: Error in configuration file %s(:| line )%d: "
+    assert re.search(r"Fatal: Error in configuration file %s line %d: "
                      r"Unknown setting: no_such_setting"
                      % (re.escape(srv.config_path), lineno), text), text

@@ -1,7 +1,6 @@
 """IMAP pre-login and login: LOGIN, AUTHENTICATE PLAIN with and without
 SASL-IR, CAPABILITY before and after login, NOOP, ID, LOGOUT, failed logins
 and the Login/Disconnected log lines in Dovecot's exact format."""
-import base64
 import imaplib
 import re
 import time

@@ -1,6 +1,7 @@
 """The master process: privilege separation of its children, restart of
 crashed children, reload (command and SIGHUP), stop, pid file and refusing
 to start twice."""
+import grp
 import os
 import re
 import signal
@@ -25,7 +26,7 @@ def assert_runs_as(pid, user, group=None):
     fork and dropping privileges gets a few seconds to get there; one that
     has exited meanwhile is skipped."""
     uid = harness.pwd.getpwnam(user).pw_uid
-    gid = (harness.grp.getgrnam(group).gr_gid if group
+    gid = (grp.getgrnam(group).gr_gid if group
            else harness.pwd.getpwnam(user).pw_gid)
     want = {"uid": (uid,) * 4, "gid": (gid,) * 4}
 
