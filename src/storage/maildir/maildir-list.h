@@ -26,8 +26,8 @@ enum maildir_layout {
 
 /* Name of the marker file in every non-INBOX Maildir++ folder. */
 #define MAILDIR_SUBFOLDER_FILENAME "maildirfolder"
-/* Where a deleted folder goes before it is removed (".DOVECOT-TRASHED" in
-   maildir++, "DOVECOT-TRASHED" under the parent in fs); never listed. */
+/* A deleted folder is renamed to <root>/.DOVECOT-TRASHED before it is
+   removed, as Dovecot does; never listed. */
 #define MAILDIR_TRASH_DIR_NAME "DOVECOT-TRASHED"
 /* Longest mailbox name (bytes of UTF-8), as Dovecot's
    MAILBOX_LIST_NAME_MAX_LENGTH; longest single level on disk. */

@@ -5,9 +5,9 @@
  * Version 1: one mailbox name per line, written with the list's hierarchy
  * separator.  Version 2 starts with "V\t2\n\n" and stores each name's
  * levels joined by TAB, each level tab-escaped (\001 -> \0011, \t -> \001t,
- * \r -> \001r, \n -> \001n), so the separator can change.  As Dovecot, an
- * existing file keeps its version when updated and a new file is written
- * in version 1.  Updates go through subscriptions.lock (stale after 30 s,
+ * \r -> \001r, \n -> \001n), so the separator can change.  As Dovecot
+ * 2.3.19 does, a new file is written in version 2 and an existing version 1
+ * file stays version 1.  Updates go through subscriptions.lock (stale after 30 s,
  * waited for up to 120 s), which is then renamed over the file.
  */
 #ifndef ROOST_MAILDIR_SUBSCRIPTIONS_H
