@@ -94,8 +94,9 @@ static int cmd_id(struct imap_login_client *client,
 
 static void client_set_handoff_tag(struct imap_login_client *client)
 {
-	client->common.handoff_tag =
-		arena_strdup(client->common.arena, client->tag);
+	/* The tag buffer stays unchanged until the next command, and no
+	   command is read while the authentication runs. */
+	client->common.handoff_tag = client->tag;
 }
 
 static int cmd_login(struct imap_login_client *client,
@@ -137,7 +138,7 @@ static int cmd_login(struct imap_login_client *client,
 	    buf_append_c(&plain, '\0') < 0 ||
 	    buf_append(&plain, pass, plen) < 0)
 		i_panic("unbounded buffer failed");
-	common->virtual_user = arena_strdup(common->arena, user);
+	login_client_set_user(common, user);
 	client_set_handoff_tag(client);
 	login_auth_begin(common, "PLAIN",
 		auth_base64_encode(scratch_arena(), plain.data, plain.used));
@@ -164,8 +165,7 @@ static int cmd_authenticate(struct imap_login_client *client,
 			ir = "";
 		else if (auth_base64_decode(scratch_arena(), ir, strlen(ir),
 				 &data, &size) < 0) {
-			common->auth_mech_name = arena_strdup(common->arena,
-				t_str_ucase(mech));
+			login_client_set_mech(common, mech);
 			common->last_auth_fail = LOGIN_AUTH_FAIL_INVALID_BASE64;
 			imap_login_send_tagged(client, "BAD Invalid base64 data "
 				"in initial response");

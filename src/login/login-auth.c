@@ -36,7 +36,7 @@ void login_auth_count_failed_attempt(struct login_client *client,
 	if (client->auth_first_started == 0)
 		client->auth_first_started = time(NULL);
 	if (user != NULL)
-		client->virtual_user = arena_strdup(client->arena, user);
+		login_client_set_user(client, user);
 	client->last_auth_fail = code;
 }
 
@@ -70,7 +70,7 @@ void login_auth_begin(struct login_client *client, const char *mech,
 	char lip[INET6_ADDRSTRLEN + 1] = "", rip[INET6_ADDRSTRLEN + 1] = "";
 
 	i_assert(client->auth_request == NULL);
-	client->auth_mech_name = arena_strdup(client->arena, t_str_ucase(mech));
+	login_client_set_mech(client, mech);
 	client->auth_attempts++;
 	if (client->auth_first_started == 0)
 		client->auth_first_started = time(NULL);
@@ -106,7 +106,7 @@ void login_auth_begin(struct login_client *client, const char *mech,
 	if (client->remote_ip.family != 0)
 		(void)i_strlcpy(rip, net_ip2str(&client->remote_ip), sizeof(rip));
 	memset(&info, 0, sizeof(info));
-	info.mech = client->auth_mech_name;
+	info.mech = desc->name;
 	info.service = client->binary->protocol;
 	info.session_id = client->session_id;
 	info.local_ip = lip[0] == '\0' ? NULL : lip;
@@ -192,7 +192,7 @@ static void auth_handle_fail(struct login_client *client,
 	const char *code = args_get(args, "code");
 
 	if (user != NULL)
-		client->virtual_user = arena_strdup(client->arena, user);
+		login_client_set_user(client, user);
 	SCRATCH_BEGIN {
 		if (args_get(args, "temp") != NULL) {
 			client->last_auth_fail = LOGIN_AUTH_FAIL_TEMPFAIL;
@@ -233,7 +233,7 @@ static void auth_handle_ok(struct login_client *client,
 	const char *reason;
 
 	if (user != NULL)
-		client->virtual_user = arena_strdup(client->arena, user);
+		login_client_set_user(client, user);
 	if (args_get(args, "nologin") != NULL ||
 	    args_get(args, "proxy") != NULL ||
 	    args_get(args, "host") != NULL) {

@@ -84,7 +84,6 @@ struct login_client *login_client_create(int fd, const char *listener_name,
 		remote_ip->family == 0;
 	client->session_id = login_session_id_new(arena, remote_ip,
 		remote_port);
-	client->virtual_user = "";
 
 	memset(&conn_set, 0, sizeof(conn_set));
 	conn_set.input_max = LOGIN_MAX_INBUF_SIZE;
@@ -141,6 +140,24 @@ void login_client_reattach(struct login_client *client, int fd)
 	client->conn = conn_create(fd, &conn_set, &client_conn_callbacks,
 		client);
 	conn_input_pause(client->conn);
+}
+
+void login_client_set_user(struct login_client *client, const char *user)
+{
+	/* Truncation only shortens what is logged. */
+	(void)i_strlcpy(client->virtual_user, user,
+		sizeof(client->virtual_user));
+}
+
+void login_client_set_mech(struct login_client *client, const char *mech)
+{
+	size_t i;
+
+	for (i = 0; mech[i] != '\0' && i < LOGIN_MAX_MECH_NAME_LEN; i++) {
+		client->auth_mech_name[i] = mech[i] >= 'a' && mech[i] <= 'z' ?
+			(char)(mech[i] - 'a' + 'A') : mech[i];
+	}
+	client->auth_mech_name[i] = '\0';
 }
 
 bool login_client_can_read(const struct login_client *client)

@@ -38,6 +38,10 @@ struct login_postlogin;
 /* Pre-login input limits: the longest command line and continuation
    line (Dovecot reads SASL responses into an 8 KiB buffer). */
 #define LOGIN_MAX_INBUF_SIZE 8192
+/* Longest mechanism name and user name kept for logging (longer ones
+   are truncated in the log line only). */
+#define LOGIN_MAX_MECH_NAME_LEN 64
+#define LOGIN_MAX_USER_LOG_LEN 255
 /* Idle pre-login clients are disconnected after this (Dovecot: 3 min). */
 #define LOGIN_CLIENT_TIMEOUT_MSECS (3 * 60 * 1000)
 /* Dovecot tells a client waiting this long for auth to come up that
@@ -152,8 +156,10 @@ struct login_client {
 
 	/* Authentication state. */
 	struct auth_client_request *auth_request;
-	const char *auth_mech_name;
-	const char *virtual_user;
+	/* Overwritten by every attempt (fixed buffers, so a client that
+	   keeps trying never grows its memory). */
+	char auth_mech_name[LOGIN_MAX_MECH_NAME_LEN + 1];
+	char virtual_user[LOGIN_MAX_USER_LOG_LEN + 1];
 	unsigned int auth_attempts, auth_successes;
 	time_t auth_first_started;
 	enum login_auth_fail_code last_auth_fail;
@@ -282,6 +288,9 @@ void login_auth_begin(struct login_client *client, const char *mech,
 void login_auth_continue(struct login_client *client, const char *line);
 /* Forgets any running auth request (client going away). */
 void login_auth_abort(struct login_client *client);
+/* Remembers the user name / mechanism of the current attempt. */
+void login_client_set_user(struct login_client *client, const char *user);
+void login_client_set_mech(struct login_client *client, const char *mech);
 /* Marks a locally refused attempt (LOGIN without TLS, unknown mech...). */
 void login_auth_count_failed_attempt(struct login_client *client,
 	const char *user, enum login_auth_fail_code code);
