@@ -24,6 +24,18 @@ static const struct conn_callbacks client_conn_callbacks = {
 	.closed = client_conn_closed,
 };
 
+/* Dovecot 2.3's login title: "[N pre-login]" (verbose_proctitle only;
+   master_service_set_proctitle() checks the setting). */
+static void login_refresh_proctitle(void)
+{
+	if (login_process->client_count == 0)
+		master_service_set_proctitle(login_process->service, NULL);
+	else {
+		master_service_set_proctitle(login_process->service,
+			"[%u pre-login]", login_process->client_count);
+	}
+}
+
 static void client_idle_timeout(void *context)
 {
 	struct login_client *client = context;
@@ -98,6 +110,7 @@ struct login_client *login_client_create(int fd, const char *listener_name,
 		client->next->prev = client;
 	login_process->clients = client;
 	login_process->client_count++;
+	login_refresh_proctitle();
 
 	binary->client_create(client);
 	if (auth_client_is_connected(login_process->auth_client)) {
@@ -320,6 +333,7 @@ void login_client_free_final(struct login_client *client)
 	if (client->next != NULL)
 		client->next->prev = client->prev;
 	login_process->client_count--;
+	login_refresh_proctitle();
 
 	client->binary->client_destroy(client);
 	if (client->conn != NULL)
