@@ -238,7 +238,9 @@ static enum passdb_result passdb_chain(struct auth_request *request,
 		auth_request_log_debug(request, AUTH_SUBSYS_DB,
 			"Performing passdb lookup");
 		fields_snapshot_take(request, &snap);
-		res = passdb_run_one(request, passdb, verify);
+		/* A deny passdb is a lookup: being listed is enough. */
+		res = passdb_run_one(request, passdb,
+			verify && !passdb->set->deny);
 		if (passdb->set->deny) {
 			/* A deny passdb only says "this user may not log in";
 			   not finding the user there changes nothing. */

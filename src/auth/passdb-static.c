@@ -10,6 +10,8 @@
 static int static_passdb_init(struct passdb_module *module, const char *args,
 	const char **error_r)
 {
+	/* The password in args is plaintext unless it has a {SCHEME}. */
+	module->default_pass_scheme = "PLAIN";
 	module->context = arena_strdup(module->arena, args);
 	return 0;
 }
