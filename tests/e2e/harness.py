@@ -15,6 +15,7 @@ import base64
 import ctypes
 import hashlib
 import imaplib
+import grp
 import os
 import pwd
 import re
@@ -541,11 +542,15 @@ class RoostServer:
                      "default_internal_user = " + self.internal_user]
         return "\n".join(lines)
 
+    def mail_group(self):
+        """The primary group of mail_user (mail_gid)."""
+        return grp.getgrgid(pwd.getpwnam(self.mail_user).pw_gid).gr_name
+
     def mail_ids(self):
-        if self.root:
-            return "mail_uid = %s\nmail_gid = %s" % (self.mail_user,
-                                                     self.mail_user)
-        return ""
+        # Needed as non-root too: like Dovecot, the mail process refuses a
+        # user without a uid.
+        return "mail_uid = %s\nmail_gid = %s" % (self.mail_user,
+                                                 self.mail_group())
 
     def config_text(self):
         text = ""

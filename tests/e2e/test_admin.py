@@ -46,10 +46,8 @@ def test_user(shared_server):
     srv = shared_server
     p = srv.admin("user", "alice")
     assert p.returncode == 0, (p.stdout, p.stderr)
-    lines = ["field\tvalue"]
-    if harness.is_root():
-        lines += ["uid\t" + harness.TEST_MAIL_USER,
-                  "gid\t" + harness.TEST_MAIL_USER]
+    lines = ["field\tvalue", "uid\t" + srv.mail_user,
+             "gid\t" + srv.mail_group()]
     lines += ["home\t%s/alice" % srv.home_dir,
               "mail\tmaildir:%s/alice" % srv.mail_dir]
     assert p.stdout == "\n".join(lines) + "\n", p.stdout

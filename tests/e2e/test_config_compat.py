@@ -31,7 +31,7 @@ userdb {{
 
 mail_location = maildir:{srv.mail_dir}/%u
 mail_uid = {srv.mail_user}
-mail_gid = {srv.mail_user}
+mail_gid = {srv.mail_group()}
 first_valid_uid = {first_uid}
 
 namespace inbox {{
