@@ -19,8 +19,15 @@ static void client_conn_input(struct conn *conn, void *context);
 static void client_conn_closed(struct conn *conn, void *context,
 	const char *reason);
 
+static void client_conn_drained(struct conn *conn, void *context)
+{
+	(void)conn;
+	login_postlogin_output_drained(context);
+}
+
 static const struct conn_callbacks client_conn_callbacks = {
 	.input = client_conn_input,
+	.output_drained = client_conn_drained,
 	.closed = client_conn_closed,
 };
 

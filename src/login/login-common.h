@@ -16,6 +16,7 @@
 #define ROOST_LOGIN_COMMON_H
 
 #include "net.h"
+#include "login-handoff.h"
 
 struct arena;
 struct auth_client;
@@ -182,6 +183,12 @@ struct login_client {
 	const char *handoff_tag;
 	struct login_postlogin *postlogin;
 	unsigned int postlogin_auth_id;
+	/* Auth said OK while replies were still queued: the hand-off waits
+	   for the output to drain (a connection can only be passed on with
+	   nothing left to write). */
+	bool postlogin_wait_output;
+	pid_t postlogin_auth_pid;
+	char postlogin_cookie[LOGIN_HANDOFF_COOKIE_LEN + 1];
 	pid_t mail_pid;
 };
 
@@ -304,5 +311,7 @@ void login_auth_count_failed_attempt(struct login_client *client,
 void login_postlogin_start(struct login_client *client, pid_t auth_pid,
 	unsigned int auth_id, const char *cookie);
 void login_postlogin_free(struct login_client *client);
+/* The client's output drained: continue a hand-off that waited for it. */
+void login_postlogin_output_drained(struct login_client *client);
 
 #endif

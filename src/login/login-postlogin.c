@@ -168,6 +168,16 @@ static int send_all(int sock, int fd, const char *data, size_t size)
 	return 0;
 }
 
+void login_postlogin_output_drained(struct login_client *client)
+{
+	if (!client->postlogin_wait_output || client->destroyed ||
+	    client->conn == NULL)
+		return;
+	client->postlogin_wait_output = false;
+	login_postlogin_start(client, client->postlogin_auth_pid,
+		client->postlogin_auth_id, client->postlogin_cookie);
+}
+
 void login_postlogin_start(struct login_client *client, pid_t auth_pid,
 	unsigned int auth_id, const char *cookie)
 {
@@ -180,6 +190,18 @@ void login_postlogin_start(struct login_client *client, pid_t auth_pid,
 
 	i_assert(client->postlogin == NULL && client->conn != NULL);
 	client->postlogin_auth_id = auth_id;
+	if (conn_output_size(client->conn) > 0) {
+		/* conn_detach() needs the output flushed first. */
+		client->postlogin_wait_output = true;
+		client->postlogin_auth_pid = auth_pid;
+		if (i_strlcpy(client->postlogin_cookie, cookie,
+			    sizeof(client->postlogin_cookie)) < 0) {
+			i_error("Invalid auth cookie from auth server");
+			postlogin_failed(client, -1);
+		}
+		return;
+	}
+	client->postlogin_wait_output = false;
 
 	buf_init(&unread, client->arena, 256, LOGIN_HANDOFF_MAX_CLIENT_INPUT);
 	fd = conn_detach(client->conn, &unread);
