@@ -68,6 +68,8 @@ enum mail_fsync_mode {
 struct mail_storage {
 	const struct mail_backend_ops *ops;
 	struct mail_user *user;
+	/* Memory living as long as the storage (the user's). */
+	struct arena *arena;
 	struct mail_location location;
 	/* Hierarchy separator of storage names: the namespace's separator
 	   when configured, else 0 and storage_init() sets the backend's
@@ -193,10 +195,15 @@ struct mail_backend_ops {
 
 	/*
 	 * The mailbox's change stamp: a small opaque blob (directory mtimes,
-	 * the UID list's identity) appended to stamp.  The index stores the
-	 * stamp of its last full scan.
+	 * the UID list's identity, when it was taken) appended to stamp.
+	 * The index stores the stamp of its last full scan.  own_change: the
+	 * stamp is taken right after this process changed the store itself
+	 * while holding the index write lock (see docs/storage.md, "Dirty
+	 * syncs"): changes of the message directory are then trusted to be
+	 * ours, new arrivals are not.
 	 */
-	int (*get_stamp)(struct backend_mailbox *bbox, struct buf *stamp);
+	int (*get_stamp)(struct backend_mailbox *bbox, bool own_change,
+		struct buf *stamp);
 	/*
 	 * Whether the store may have changed since stamp was taken: 0 with
 	 * *changed_r false only when nothing can have changed (a stamp taken
@@ -205,6 +212,9 @@ struct mail_backend_ops {
 	 */
 	int (*stamp_check)(struct backend_mailbox *bbox, const void *stamp,
 		size_t stamp_size, bool *changed_r);
+	/* Whether messages wait to be moved out of new/ (a read-write
+	   SELECT then scans even when the stamp is unchanged). */
+	bool (*has_new)(struct backend_mailbox *bbox);
 	/*
 	 * Scans the store: assigns UIDs to messages that have none (under the
 	 * store's UID lock, Dovecot compatible), then reports the header in
