@@ -15,10 +15,11 @@
 # ManageSieve 4190; the listener of a service whose binary is not built yet
 # is written commented out.  The log goes to stderr.
 #
-# Users: as a normal user every process runs as that user.  As root, the
-# processes run as the dedicated users roost-login, roost-auth and
-# roost-mail when those exist (`make check` creates them; see
-# docs/testing.md), otherwise as root; this script creates no user.
+# Users (this script creates none): as a normal user every process runs as
+# that user.  As root, the login, auth and mail processes run as the
+# dedicated users roost-login, roost-auth and roost-mail when those exist
+# (`make check` creates them; see docs/testing.md), else as the user who
+# ran sudo, else as nobody.  The master stays root.
 # Delete var/roost.conf to have it written again.
 set -eu
 
@@ -67,26 +68,33 @@ if [ ! -s "$VAR/ssl/cert.pem" ] || [ ! -s "$VAR/ssl/key.pem" ]; then
 fi
 
 if [ ! -f "$CONF" ]; then
-	# Which users the processes run as.
-	if [ "$(id -u)" -eq 0 ] && user_exists roost-login &&
-		user_exists roost-auth && user_exists roost-mail; then
-		LOGIN_USER=roost-login
-		INTERNAL_USER=roost-auth
-		MAIL_IDS="mail_uid = roost-mail
-mail_gid = roost-mail"
-		chown roost-mail:roost-mail "$VAR/mail"
-	else
+	# Which users the processes run as (Roost, like Dovecot, never runs
+	# a login, auth or mail process as root).
+	if [ "$(id -u)" -ne 0 ]; then
 		LOGIN_USER=$(id -un)
 		INTERNAL_USER=$LOGIN_USER
-		MAIL_IDS=""
-		if [ "$(id -u)" -eq 0 ]; then
-			# Mail processes as root need uid 0 allowed explicitly.
-			MAIL_IDS="mail_uid = root
-mail_gid = root
-first_valid_uid = 0
-first_valid_gid = 0"
-		fi
+		MAIL_USER=$LOGIN_USER
+	elif user_exists roost-login && user_exists roost-auth &&
+		user_exists roost-mail; then
+		LOGIN_USER=roost-login
+		INTERNAL_USER=roost-auth
+		MAIL_USER=roost-mail
+	elif [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ] &&
+		user_exists "$SUDO_USER"; then
+		LOGIN_USER=$SUDO_USER
+		INTERNAL_USER=$SUDO_USER
+		MAIL_USER=$SUDO_USER
+	else
+		LOGIN_USER=nobody
+		INTERNAL_USER=nobody
+		MAIL_USER=nobody
 	fi
+	MAIL_GROUP=$(id -gn "$MAIL_USER")
+	if [ "$(id -u)" -eq 0 ]; then
+		chown "$MAIL_USER:$MAIL_GROUP" "$VAR/mail"
+	fi
+	MAIL_IDS="mail_uid = $MAIL_USER
+mail_gid = $MAIL_GROUP"
 
 	PROTOCOLS="imap"
 	POP3="#"; LMTP="#"; SIEVE="#"
