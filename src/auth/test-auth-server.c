@@ -312,6 +312,14 @@ static void reply_callback(struct auth_client_request *request,
 	ioloop_stop(r->ioloop);
 }
 
+/* Frees what the previous request left in r and clears it for reuse. */
+static void reply_reset(struct reply *r)
+{
+	i_free(r->data);
+	i_free(r->args);
+	memset(r, 0, sizeof(*r));
+}
+
 static void loop_timeout(void *context)
 {
 	ioloop_stop(context);
@@ -409,7 +417,7 @@ static void test_clients(void)
 
 	/* Wrong password: FAIL after auth_failure_delay (200 ms). */
 	info.initial_resp_base64 = "AHRlc3QAd3Jvbmc=";
-	memset(&r, 0, sizeof(r));
+	reply_reset(&r);
 	r.ioloop = ioloop;
 	start = ioloop_now_msecs();
 	(void)auth_client_request_new(client, &info, reply_callback, &r);
@@ -421,7 +429,7 @@ static void test_clients(void)
 	/* LOGIN: "Username:" then "Password:". */
 	info.mech = "LOGIN";
 	info.initial_resp_base64 = NULL;
-	memset(&r, 0, sizeof(r));
+	reply_reset(&r);
 	r.ioloop = ioloop;
 	r.cont_answer = "Ym9iQGV4YW1wbGUuY29t";
 	{
@@ -444,7 +452,7 @@ static void test_clients(void)
 	info.mech = "PLAIN";
 	info.initial_resp_base64 = auth_base64_encode(arena,
 		"\0x@static.test\0staticx", 22);
-	memset(&r, 0, sizeof(r));
+	reply_reset(&r);
 	r.ioloop = ioloop;
 	(void)auth_client_request_new(client, &info, reply_callback, &r);
 	run_until_done(ioloop, &r);
@@ -459,7 +467,7 @@ static void test_clients(void)
 	/* The deny passdb refuses a user that would otherwise pass. */
 	info.initial_resp_base64 = auth_base64_encode(arena,
 		"\0denied@static.test\0staticdenied", 32);
-	memset(&r, 0, sizeof(r));
+	reply_reset(&r);
 	r.ioloop = ioloop;
 	(void)auth_client_request_new(client, &info, reply_callback, &r);
 	run_until_done(ioloop, &r);
@@ -468,7 +476,7 @@ static void test_clients(void)
 	/* nopassword accepts anything. */
 	info.initial_resp_base64 = auth_base64_encode(arena,
 		"\0nopw\0whatever", 14);
-	memset(&r, 0, sizeof(r));
+	reply_reset(&r);
 	r.ioloop = ioloop;
 	(void)auth_client_request_new(client, &info, reply_callback, &r);
 	run_until_done(ioloop, &r);
@@ -529,7 +537,7 @@ static void test_clients(void)
 	stop_server(pid);
 	info.mech = "PLAIN";
 	info.initial_resp_base64 = "AHRlc3QAcGFzcw==";
-	memset(&r, 0, sizeof(r));
+	reply_reset(&r);
 	r.ioloop = ioloop;
 	{
 		struct timeout *to2 = timeout_add_once(200, loop_timeout,
