@@ -67,6 +67,16 @@ def test_children_run_as_configured_users(server):
         me = harness.pwd.getpwuid(os.getuid()).pw_name
         for pid in login_pids + imap_pids + auth_pids:
             assert_runs_as(pid, me)
+    # What an administrator sees: ps shows each role under its user.
+    want = {"imap-login": server.login_user, "imap": server.mail_user,
+            "auth": server.internal_user}
+    for role, pids in (("imap-login", login_pids), ("imap", imap_pids),
+                       ("auth", auth_pids)):
+        out = subprocess.run(["ps", "-o", "user:32=", "-p",
+                              ",".join(str(p) for p in pids)],
+                             stdout=subprocess.PIPE, text=True).stdout
+        users = set(out.split())
+        assert users <= {want[role]} and users, (role, out)
     c.logout()
     pre.close()
 
