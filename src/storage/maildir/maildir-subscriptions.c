@@ -119,7 +119,7 @@ void maildir_subscriptions_parse(struct arena *arena, const char *data,
 	for (i = 0; i < lines.arr.count; i++) {
 		const char *name = lines.arr.v[i];
 
-		if (name[0] == '\0' || memchr(name, '\0', 1) != NULL)
+		if (name[0] == '\0')
 			continue;
 		if (v2)
 			name = v2_unescape(arena, name, sep);
