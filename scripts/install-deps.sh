@@ -21,6 +21,8 @@ openssl
 python3
 python3-pytest
 procps
+dovecot-core
+dovecot-imapd
 "
 
 missing=""
@@ -40,6 +42,22 @@ if [ "$(id -u)" -ne 0 ]; then
 	SUDO="sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Debian's Dovecot is installed only as the reference peer for the
+# compatibility tests, which run private instances on their own ports: keep
+# the packages' maintainer scripts from starting the system service.
+policy=/usr/sbin/policy-rc.d
+made_policy=""
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+	$SUDO chmod 755 "$policy"
+	made_policy=yes
+fi
+cleanup() {
+	if [ -n "$made_policy" ]; then
+		$SUDO rm -f "$policy"
+	fi
+}
+trap cleanup EXIT
 $SUDO apt-get update -q
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -q --no-install-recommends $missing
