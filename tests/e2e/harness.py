@@ -747,9 +747,10 @@ class RoostServer:
             left.update(descendants(pid))
         return sorted(left - others)
 
-    def cleanup(self):
-        """Teardown: stops the server if a test did not, kills and reports
-        leftovers.  Returns a list of problems (empty when clean)."""
+    def cleanup(self, grace=15):
+        """Teardown: stops the server if a test did not, gives its
+        processes `grace` seconds to exit, kills and reports leftovers.
+        Returns a list of problems (empty when clean)."""
         problems = []
         if self.proc is not None and self.proc.poll() is None:
             try:
@@ -763,7 +764,7 @@ class RoostServer:
                 self.proc.wait()
         try:
             left = wait_until(lambda: not self.leftovers() or None,
-                              15, 0.1, "leftover processes to exit")
+                              grace, 0.1, "leftover processes to exit")
             left = []
         except HarnessError:
             left = self.leftovers()
