@@ -94,6 +94,9 @@ userdb {
 mail_location = maildir:$DIR/mail/%u
 # NOTIFY is only offered with the mailbox list index.
 mailbox_list_index = yes
+# URLAUTH is only offered with a URL host and an attribute dictionary.
+imap_urlauth_host = *
+mail_attribute_dict = file:%h/dovecot-attributes
 service imap-login {
   inet_listener imap {
     address = 127.0.0.1

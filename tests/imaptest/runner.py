@@ -5,7 +5,8 @@ An independent implementation of the format in shared/imaptest/FORMAT.md
 (the modules are in imt/).  Usage:
 
   runner.py --host H --port P --user U --pass W [--user2 U2] [--only NAME]
-            [--skip-file FILE] [--timeout S] [--c-strings] [-v] TESTS
+            [--skip-file FILE] [--timeout S] [--c-strings]
+            [--sync-literals] [-v] TESTS
 
 TESTS is a directory of test files or one file.  One line is printed per
 test (`ok`, `FAIL` or `skipped` with the reason), then
@@ -80,6 +81,9 @@ def main(argv=None):
     ap.add_argument("--c-strings", action="store_true",
                     help="compare strings only up to a NUL byte, as "
                     "imaptest does (FORMAT.md 12.3)")
+    ap.add_argument("--sync-literals", action="store_true",
+                    help="send synchronizing literals (wait for '+') even "
+                    "when the server has LITERAL+")
     ap.add_argument("-v", "--verbose", action="count", default=0,
                     help="-v: every failure of a test; -vv: also the "
                     "protocol trace")
@@ -93,6 +97,7 @@ def main(argv=None):
                     password=args.password, mailbox=args.box,
                     timeout=args.timeout, verbose=args.verbose,
                     c_strings=args.c_strings,
+                    sync_literals=args.sync_literals,
                     out=lambda s: print(s, flush=True))
     only = {n for o in args.only for n in o.split(",") if n}
     skips = {}

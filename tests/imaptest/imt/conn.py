@@ -72,6 +72,7 @@ class Connection:
         self.logout_sent = False
         self.may_close = False      # a BYE group ended on it
         self.closed = False
+        self.sync_literals = False  # never use {N+}, even with LITERAL+
 
     def next_tag(self):
         self.counter += 1
@@ -185,6 +186,8 @@ class Connection:
                 raise ProtocolError("send failed: %s" % e)
 
     def nonsync_ok(self, size):
+        if self.sync_literals:
+            return False
         return "LITERAL+" in self.caps or \
             ("LITERAL-" in self.caps and size <= LITERAL_MINUS_MAX)
 

@@ -27,7 +27,8 @@ class Config:
 
     def __init__(self, host="127.0.0.1", port=143, users=("imaptest",),
                  password="pass", mailbox="imaptest", timeout=30.0,
-                 verbose=0, c_strings=False, out=print):
+                 verbose=0, c_strings=False, sync_literals=False,
+                 out=print):
         self.host = host
         self.port = port
         self.users = list(users)
@@ -36,6 +37,7 @@ class Config:
         self.timeout = timeout
         self.verbose = verbose
         self.c_strings = c_strings
+        self.sync_literals = sync_literals
         self.out = out
 
 
@@ -314,6 +316,7 @@ class ScriptRun:
                                   trace=self.trace)
             except OSError as e:
                 raise InitFailed("cannot connect: %s" % e)
+            conn.sync_literals = self.config.sync_literals
             self.conns.append(conn)
             try:
                 greet = conn.read_response(self.deadline())
