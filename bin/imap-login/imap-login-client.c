@@ -205,8 +205,9 @@ static int imap_client_step(struct imap_login_client *client,
 		}
 		if (ret < 0) {
 			(void)imap_parser_get_error(client->parser, &fatal);
-			if (fatal || imap_parser_get_error_code(client->parser) ==
-				IMAP_PARSER_ERROR_LITERAL_TOO_BIG) {
+			if (fatal ||
+			    imap_parser_get_error_code(client->parser) ==
+			    IMAP_PARSER_ERROR_LITERAL_TOO_BIG) {
 				imap_client_parser_fatal(client);
 				return 0;
 			}
@@ -260,8 +261,8 @@ static void imap_client_input(struct login_client *common)
 			if (ret == 0)
 				break;
 			if (ret < 0) {
-				login_client_send_str(common,
-					"* BYE Input buffer full, aborting\r\n");
+				login_client_send_str(common, "* BYE Input "
+					"buffer full, aborting\r\n");
 				login_client_destroy(common,
 					"Input buffer full");
 				break;

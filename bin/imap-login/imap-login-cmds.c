@@ -167,8 +167,8 @@ static int cmd_authenticate(struct imap_login_client *client,
 				 &data, &size) < 0) {
 			login_client_set_mech(common, mech);
 			common->last_auth_fail = LOGIN_AUTH_FAIL_INVALID_BASE64;
-			imap_login_send_tagged(client, "BAD Invalid base64 data "
-				"in initial response");
+			imap_login_send_tagged(client, "BAD Invalid base64 "
+				"data in initial response");
 			return 1;
 		}
 	}

@@ -320,8 +320,9 @@ static int client_step(struct imap_client *client, const unsigned char *data,
 		client->cmd_name = name;
 		client->cmd = imap_command_find(name);
 		if (client->cmd == NULL) {
-			imap_client_send_tagline(client, t_printf("BAD Error in "
-				"IMAP command %s: Unknown command.", name));
+			imap_client_send_tagline(client, t_printf(
+				"BAD Error in IMAP command %s: Unknown "
+				"command.", name));
 			client->input_state = IMAP_INPUT_SKIP;
 			return client_bad_command(client) ? 1 : 0;
 		}

@@ -79,7 +79,8 @@ void login_auth_begin(struct login_client *client, const char *mech,
 	desc = auth_client_find_mech(login_process->auth_client, mech);
 	if (desc == NULL || (desc->flags & AUTH_MECH_FLAG_PRIVATE) != 0) {
 		client->last_auth_fail = LOGIN_AUTH_FAIL_MECH_INVALID;
-		auth_verbose_fail(client, "Unsupported authentication mechanism.");
+		auth_verbose_fail(client,
+			"Unsupported authentication mechanism.");
 		auth_fail(client, LOGIN_AUTH_RESULT_MECH_INVALID,
 			"Unsupported authentication mechanism.");
 		return;
@@ -102,9 +103,11 @@ void login_auth_begin(struct login_client *client, const char *mech,
 	}
 
 	if (client->local_ip.family != 0)
-		(void)i_strlcpy(lip, net_ip2str(&client->local_ip), sizeof(lip));
+		(void)i_strlcpy(lip, net_ip2str(&client->local_ip),
+			sizeof(lip));
 	if (client->remote_ip.family != 0)
-		(void)i_strlcpy(rip, net_ip2str(&client->remote_ip), sizeof(rip));
+		(void)i_strlcpy(rip, net_ip2str(&client->remote_ip),
+			sizeof(rip));
 	memset(&info, 0, sizeof(info));
 	info.mech = desc->name;
 	info.service = client->binary->protocol;

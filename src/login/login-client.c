@@ -99,7 +99,8 @@ struct login_client *login_client_create(int fd, const char *listener_name,
 	client->trusted = login_ip_in_networks(remote_ip,
 		client->set.login_trusted_networks);
 	client->secured = client->trusted ||
-		(remote_ip->family != 0 && net_ip_equals(remote_ip, local_ip)) ||
+		(remote_ip->family != 0 &&
+		 net_ip_equals(remote_ip, local_ip)) ||
 		remote_ip->family == 0;
 	client->session_id = login_session_id_new(arena, remote_ip,
 		remote_port);
@@ -267,8 +268,8 @@ void login_client_log(struct login_client *client, const char *msg)
 		if (login_log_expand_elements(&elements,
 			    client->set.login_log_format_elements, tab,
 			    &error) < 0) {
-			i_error("Failed to expand login_log_format_elements: %s",
-				error);
+			i_error("Failed to expand "
+				"login_log_format_elements: %s", error);
 		}
 		if (login_log_expand_line(&line, client->set.login_log_format,
 			    msg, buf_cstr(&elements), &error) < 0) {

@@ -32,7 +32,8 @@ struct login_postlogin;
 #define LOGIN_AUTH_FAILED_MSG "Authentication failed."
 #define LOGIN_AUTH_TEMP_FAILED_MSG "Temporary authentication failure."
 #define LOGIN_PLAINTEXT_DISABLED_MSG \
-	"Plaintext authentication disallowed on non-secure (SSL/TLS) connections."
+	"Plaintext authentication disallowed on non-secure " \
+	"(SSL/TLS) connections."
 #define LOGIN_INTERNAL_ERROR_MSG \
 	"Internal error occurred. Refer to server log for more information."
 

@@ -29,8 +29,8 @@ const char *login_disconnect_extra_at(const struct login_client *client,
 	}
 	switch (client->last_auth_fail) {
 	case LOGIN_AUTH_FAIL_AUTHZFAILED:
-		return t_printf("(authorization failed, %u attempts in %u secs)",
-			client->auth_attempts, auth_secs);
+		return t_printf("(authorization failed, %u attempts in %u "
+			"secs)", client->auth_attempts, auth_secs);
 	case LOGIN_AUTH_FAIL_TEMPFAIL:
 		return "(auth service reported temporary failure)";
 	case LOGIN_AUTH_FAIL_USER_DISABLED:

@@ -258,7 +258,8 @@ int login_handoff_reply_decode(const void *data, size_t size,
 		*error_r = "Unknown hand-off reply status";
 		return -1;
 	}
-	if (status == LOGIN_HANDOFF_STATUS_OK && (pid == 0 || pid > INT32_MAX)) {
+	if (status == LOGIN_HANDOFF_STATUS_OK &&
+	    (pid == 0 || pid > INT32_MAX)) {
 		*error_r = "Invalid mail process pid in hand-off reply";
 		return -1;
 	}

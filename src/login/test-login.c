@@ -68,8 +68,8 @@ static void test_login_log_format(void)
 			"%$: %s",
 			"Disconnected: Connection closed "
 			"(no auth attempts in 0 secs)"),
-			"Disconnected: Connection closed (no auth attempts in 0 "
-			"secs): user=<>, rip=192.0.2.7, lip=192.0.2.1, "
+			"Disconnected: Connection closed (no auth attempts "
+			"in 0 secs): user=<>, rip=192.0.2.7, lip=192.0.2.1, "
 			"session=<abc>");
 
 		/* %n and %d split the user; a custom format. */
