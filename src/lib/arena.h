@@ -50,6 +50,13 @@ size_t arena_allocated_size(const struct arena *arena);
  *	SCRATCH_BEGIN {
  *		const char *s = t_printf("%u", n);
  *	} SCRATCH_END;
+ *
+ * Beware of growing scratch memory across frames: a struct buf or ARRAY
+ * allocated from the scratch arena in an outer frame and grown inside an
+ * inner frame (for example by a function that opens its own frame, as
+ * var_expand() does) may be moved into a block that the inner frame's end
+ * releases.  Give buffers that are filled by callees a heap or connection
+ * arena instead.
  */
 struct arena_mark {
 	void *block;
