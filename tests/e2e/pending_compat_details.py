@@ -5,12 +5,10 @@ test_*.py (or move each test into its topic's file) when it passes against
 Roost.  See docs/testing.md."""
 import os
 import re
-import signal
 
 import pytest
 
 import harness
-from harness import TIMESTAMP_RE
 
 
 def test_config_print_namespace_block_exactly(make_server):
@@ -32,22 +30,6 @@ namespace inbox {
                      r"  mailbox Drafts \{\n    special_use = \\Drafts\n"
                      r"  \}\n  prefix = \n  separator = /\n\}$",
                      proc.stdout, re.M), proc.stdout
-
-
-def test_killed_imap_logged_with_session_prefix(server):
-    # Dovecot logs a mail process's death with the session's log prefix.
-    c = server.login("alice")
-    pid = server.wait_pids("imap")[0]
-    mark = server.log_mark()
-    os.kill(pid, signal.SIGKILL)
-    m = server.wait_log(r"service\(imap\): child %d killed" % pid, after=mark)
-    assert re.match(r"^%simap\(alice\)<%d><[^>]*>: Fatal: master: "
-                    r"service\(imap\): child %d killed with signal 9$"
-                    % (TIMESTAMP_RE, pid, pid), m.string), m.string
-    try:
-        c.shutdown()
-    except OSError:
-        pass
 
 
 def test_mail_directory_belongs_to_mail_uid(server):

@@ -117,10 +117,8 @@ def test_killed_child_is_logged_and_restarted(server, role):
         # The client's connection went down with its process.
         assert keep[0].is_closed_by_peer()
     else:
-        # Dovecot prefixes the line with the session's log prefix,
-        # "imap(alice)<pid><session>: "; that exact form is checked in
-        # pending_compat_details.py.
-        assert re.match(r"^%simap(\(alice\)<%d><[^>]*>)?: Fatal: master: "
+        # Dovecot prefixes the line with the session's log prefix.
+        assert re.match(r"^%simap\(alice\)<%d><[^>]*>: Fatal: master: "
                         r"service\(imap\): child %d killed with signal 9$"
                         % (TIMESTAMP_RE, pid, pid), line), line
         with pytest.raises((harness.imaplib.IMAP4.abort, OSError)):
