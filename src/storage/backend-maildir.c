@@ -541,6 +541,17 @@ static int maildir_stamp_check(struct backend_mailbox *bbox,
 
 /* ---- sync ---- */
 
+static void maildir_get_notify_dirs(struct backend_mailbox *bbox,
+	struct arena *arena, const char *const **dirs_r)
+{
+	const char **dirs = arena_new(arena, const char *, 4);
+
+	dirs[0] = arena_printf(arena, "%s/new", bbox->dir);
+	dirs[1] = arena_printf(arena, "%s/cur", bbox->dir);
+	dirs[2] = arena_strdup(arena, bbox->dir);
+	*dirs_r = dirs;
+}
+
 static bool maildir_has_new(struct backend_mailbox *bbox)
 {
 	struct dirent *d;
@@ -890,6 +901,7 @@ const struct mail_backend_ops maildir_backend_ops = {
 	.mailbox_close = maildir_mailbox_close,
 	.get_stamp = maildir_get_stamp,
 	.stamp_check = maildir_stamp_check,
+	.get_notify_dirs = maildir_get_notify_dirs,
 	.has_new = maildir_has_new,
 	.sync_scan = maildir_sync_scan,
 	.mail_open = maildir_mail_open,

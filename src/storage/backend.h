@@ -212,6 +212,10 @@ struct mail_backend_ops {
 	 */
 	int (*stamp_check)(struct backend_mailbox *bbox, const void *stamp,
 		size_t stamp_size, bool *changed_r);
+	/* Directories whose changes mean the mailbox may have changed
+	   (for inotify); NULL-terminated, from arena. */
+	void (*get_notify_dirs)(struct backend_mailbox *bbox,
+		struct arena *arena, const char *const **dirs_r);
 	/* Whether messages wait to be moved out of new/ (a read-write
 	   SELECT then scans even when the stamp is unchanged). */
 	bool (*has_new)(struct backend_mailbox *bbox);

@@ -252,7 +252,21 @@ void mailbox_view_set_flags(struct mailbox *box, uint32_t uid,
    ones.  0 or -1. */
 int mailbox_get_vsize_sum(struct mailbox *box, uint64_t *size_r);
 
+/* Internal accessors of struct mail for search, sort and copy. */
+/* Points the handle at uid, which need not be in the view (seq 0). */
+void mail_set_uid_direct(struct mail *mail, uint32_t uid);
+struct mailbox *mail_get_box(const struct mail *mail);
+int mail_get_cached_headers(struct mail *mail, const void **hdrs_r,
+	size_t *size_r);
+int mail_get_mapped(struct mail *mail, const void **data_r, size_t *size_r);
+int64_t mail_get_index_id(const struct mail *mail);
+int mail_get_key(struct mail *mail, const char **key_r);
+uint8_t mail_get_stored_flags(struct mail *mail);
+const uint8_t *mail_get_keyword_bits(struct mail *mail, unsigned int *size_r);
+
 /* ---- message cache (mail-cache.c) ---- */
+/* Whether header field name is kept in the cache's hdrs column. */
+bool mail_cache_header_is_cached(const char *name);
 /*
  * Parses the message in file data[0..size) and stores its parse cache
  * (ENVELOPE, BODYSTRUCTURE, BODY, part tree, sort/thread headers) and,
@@ -264,6 +278,38 @@ int mail_cache_fill(struct mail_index *index, int64_t id, const void *data,
 /* Adds the full-text row of a message.  0 or -1. */
 int mail_cache_fill_fts(struct mail_index *index, int64_t id,
 	const void *data, size_t size);
+
+/* ---- full text (mail-search-fts.c) ---- */
+/* Indexes the text of messages that have no FTS row yet.  0 or -1. */
+int mailbox_fts_catch_up(struct mailbox *box);
+/*
+ * UIDs whose indexed text contains key (BODY: body only; TEXT: header or
+ * body), sorted, and the UIDs whose indexed text is partial (the caller
+ * checks those itself).  Arrays from arena.  0 or -1.
+ */
+int mailbox_fts_lookup(struct mailbox *box, const char *key, bool body_only,
+	struct arena *arena, uint32_t **uids_r, unsigned int *count_r,
+	uint32_t **partial_r, unsigned int *partial_count_r);
+
+/* ---- sort/thread data (mail-sort.c) ---- */
+struct mail_sort_row {
+	uint32_t seq, uid;
+	time_t received;
+	time_t date;        /* sent date, or received when unknown */
+	uint64_t vsize;
+	const char *base_subject;
+	/* the Subject had a reply/forward prefix (THREAD=REFERENCES) */
+	bool subject_reply;
+	const char *from, *to, *cc, *display_from, *display_to;
+	const char *message_id, *in_reply_to, *refs;
+};
+/*
+ * The sort/thread values of the messages seqs[0..count) (from the index
+ * cache, filling what is missing), rows from arena in seqs order.
+ */
+int mailbox_get_sort_rows(struct mailbox *box, const uint32_t *seqs,
+	unsigned int count, struct arena *arena,
+	struct mail_sort_row **rows_r);
 
 /* ---- notify (mailbox-notify.c) ---- */
 void mailbox_notify_free(struct mailbox *box);

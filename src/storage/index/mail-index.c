@@ -83,6 +83,7 @@ static const char *const schema_sql[] = {
 	" sent_date INTEGER,"
 	" sent_tz INTEGER,"
 	" base_subject TEXT,"
+	" subject_reply INTEGER,"
 	" sort_from TEXT,"
 	" sort_to TEXT,"
 	" sort_cc TEXT,"
