@@ -20,8 +20,8 @@
 struct message_part;
 
 /*
- * Appends the BODYSTRUCTURE (extended true) or BODY (false) of root (the
- * tree parsed from msg[0..msg_size)) to out.  part->data is filled from
+ * Appends the parenthesised BODYSTRUCTURE (extended true) or BODY (false)
+ * of root (the tree parsed from msg[0..msg_size)) to out.  part->data is filled from
  * the message where missing (allocated from arena).  Returns 0, or -1 with
  * *error_r set if out's limit was reached or the tree does not fit msg.
  */

@@ -2,9 +2,10 @@
  * imap-envelope.h - the IMAP ENVELOPE of a message header (RFC 3501
  * 7.4.2), exactly as Dovecot 2.3 writes it.
  *
- * message_envelope_parse() reads the ten fields from a header block (the
- * first occurrence of each field counts; values are raw, RFC 2047 words
- * are not decoded).  imap_envelope_write() writes the parenthesised list:
+ * message_envelope_parse() reads the ten fields from a header block
+ * (values are raw, RFC 2047 words are not decoded; as in Dovecot, the last
+ * Date/Subject/In-Reply-To/Message-ID field counts, repeated address fields
+ * are concatenated).  imap_envelope_write() writes the parenthesised list:
  * date, subject, from, sender, reply-to, to, cc, bcc, in-reply-to,
  * message-id; Sender and Reply-To default to From when absent or empty,
  * empty fields are NIL.  The struct is also what SORT and THREAD read.

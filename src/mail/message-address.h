@@ -13,9 +13,9 @@
  *
  * Invalid input never fails: with MESSAGE_ADDRESS_PARSE_FLAG_FILL_MISSING
  * (what Dovecot's imap envelope uses) a missing local part becomes
- * "MISSING_MAILBOX", a missing domain "MISSING_DOMAIN", an unclosed group
- * is closed, and garbage is skipped to the next ',' with invalid_syntax
- * set on the address it belonged to.
+ * "MISSING_MAILBOX", a missing domain "MISSING_DOMAIN", a broken
+ * "<...>" gets domain "SYNTAX_ERROR", an unclosed group is closed, and
+ * invalid_syntax is set on every address that needed a repair.
  */
 #ifndef ROOST_MESSAGE_ADDRESS_H
 #define ROOST_MESSAGE_ADDRESS_H
@@ -32,8 +32,18 @@ struct message_address {
 };
 
 enum message_address_parse_flags {
+	/* MISSING_MAILBOX / MISSING_DOMAIN / SYNTAX_ERROR / INVALID_ROUTE
+	   placeholders instead of empty strings */
 	MESSAGE_ADDRESS_PARSE_FLAG_FILL_MISSING = 0x01,
+	/* local parts may have leading, trailing and repeated dots
+	   ("..a..b."), as real mail has */
+	MESSAGE_ADDRESS_PARSE_FLAG_NON_STRICT_DOTS = 0x02,
 };
+
+/* What IMAP ENVELOPE uses (Dovecot 2.3's imap envelope flags). */
+#define MESSAGE_ADDRESS_PARSE_FLAGS_IMAP \
+	(MESSAGE_ADDRESS_PARSE_FLAG_FILL_MISSING | \
+	 MESSAGE_ADDRESS_PARSE_FLAG_NON_STRICT_DOTS)
 
 /* Most addresses parsed from one field by default. */
 #define MESSAGE_ADDRESS_DEFAULT_MAX 1000

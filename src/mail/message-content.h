@@ -4,11 +4,11 @@
  * (name*0, name*1*, ...) and charset/language-tagged values
  * (name*=utf-8'en'%E2%82%AC), which are decoded to UTF-8.
  *
- * Lenient as Dovecot: a parameter without '=' or with an empty value is
- * skipped, a value may be a token or a quoted string, a bare 8-bit value is
- * accepted; continuations are joined in numeric order, missing pieces
- * ending the value; an RFC 2231 value whose charset is unknown keeps its
- * bytes (invalid UTF-8 replaced by U+FFFD).
+ * The parameter list is what IMAP BODYSTRUCTURE shows, exactly as
+ * Dovecot 2.3 builds it: continuations are joined, but extended values
+ * ("name*") keep their charset'language'%XX form (clients decode them);
+ * message_content_param_get_decoded() gives the decoded UTF-8 value.  See
+ * message-content.c for the exact rules on malformed input.
  */
 #ifndef ROOST_MESSAGE_CONTENT_H
 #define ROOST_MESSAGE_CONTENT_H
@@ -19,8 +19,9 @@
 #define MESSAGE_CONTENT_MAX_PARAMS 256
 
 struct message_content {
-	/* Content-Type: type and subtype; Content-Disposition: type in
-	   type, subtype NULL.  NULL when the value was not understood. */
+	/* Content-Type: type and subtype ("" and "" when the value is
+	   malformed, subtype "" for a lone "type"); Content-Disposition:
+	   the disposition type, subtype NULL */
 	const char *type;
 	const char *subtype;
 	const struct message_part_param *params;
@@ -29,8 +30,7 @@ struct message_content {
 
 /*
  * Parses a Content-Type value (unfolded or not) "type/subtype; params".
- * A value whose type/subtype is malformed gives type NULL but params are
- * still parsed (Dovecot keeps e.g. the boundary of "multipart; boundary=").
+ * A malformed type/subtype gives "" "" and no parameters.
  */
 void message_content_type_parse(struct arena *arena, const void *value,
 	size_t size, struct message_content *content_r);
@@ -46,5 +46,14 @@ void message_content_disposition_parse(struct arena *arena,
 unsigned int message_content_params_parse(struct arena *arena,
 	const void *data, size_t size,
 	const struct message_part_param **params_r);
+
+/*
+ * The value of parameter name as UTF-8: a plain "name" parameter as is
+ * (invalid UTF-8 replaced), or an RFC 2231 "name*" one decoded from its
+ * charset'language'%XX form.  NULL if absent.
+ */
+const char *message_content_param_get_decoded(struct arena *arena,
+	const struct message_part_param *params, unsigned int count,
+	const char *name);
 
 #endif

@@ -37,7 +37,8 @@ struct message_header_iter {
 	const unsigned char *data;
 	size_t size;
 	size_t pos;
-	bool eoh;
+	bool eoh;      /* iteration has ended */
+	bool eoh_line; /* ... at an empty line (not at the end of data) */
 };
 
 /* Starts iterating over hdr[0..size). */
@@ -86,8 +87,11 @@ const char *message_header_unfold_dup(struct arena *arena, struct slice value);
  * to out the exact bytes of every field of hdr whose name is (exclude
  * false) or is not (exclude true) one of names[0..count), in header order,
  * with bare LFs written as CRLF, then the CRLF that ends a header.  Names
- * compare case-insensitively; malformed lines without ':' are never
- * included.  Returns -1 if out's limit was reached.
+ * compare case-insensitively; a malformed line without ':' never matches a
+ * name (so .NOT keeps it).  As Dovecot 2.3, when the header has no empty
+ * line at its end, HEADER.FIELDS still ends with one CRLF (which may only
+ * end a last field that lacked its line ending) and HEADER.FIELDS.NOT adds
+ * nothing.  Returns -1 if out's limit was reached.
  */
 int message_header_filter(const void *hdr, size_t size,
 	const char *const *names, unsigned int count, bool exclude,

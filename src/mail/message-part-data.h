@@ -24,7 +24,9 @@ struct message_part_param {
 };
 
 struct message_part_data {
-	/* NULL when the part has no (valid) Content-Type field */
+	/* NULL when the part has no Content-Type field ("" "" when it is
+	   malformed); parts of a multipart/digest default to
+	   message/rfc822 */
 	const char *content_type;
 	const char *content_subtype;
 	const struct message_part_param *content_type_params;

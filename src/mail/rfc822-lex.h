@@ -7,8 +7,9 @@
  * function moves the cursor only forward and never past end, and every
  * output buffer is bounded by the caller's struct buf.  Obsolete syntax is
  * accepted the way real mail needs: CR/LF anywhere counts as white space,
- * 8-bit bytes are atom characters, an unterminated quoted string or
- * comment runs to the end of the field.
+ * 8-bit bytes are atom characters.  Unterminated comments and quoted
+ * strings are errors, as in Dovecot, whose recovery rules the address
+ * parser follows.
  */
 #ifndef ROOST_RFC822_LEX_H
 #define ROOST_RFC822_LEX_H
@@ -36,7 +37,8 @@ bool rfc822_is_token_char(unsigned char c);
 
 /*
  * Skips white space (SP, HT, CR, LF) and comments.  Returns 1 if more data
- * follows, 0 at the end, -1 if the buffer limit of last_comment was hit.
+ * follows, 0 at the end, -1 for an unterminated comment (the cursor is
+ * then at the end) or if the buffer limit of last_comment was hit.
  */
 int rfc822_skip_cfws(struct rfc822_lex *lex);
 /* Skips only white space. */
@@ -50,13 +52,17 @@ void rfc822_skip_ws(struct rfc822_lex *lex);
  */
 /* atom: a run of atext */
 int rfc822_parse_atom(struct rfc822_lex *lex, struct buf *out);
-/* dot-atom, also obsolete forms with CFWS around the dots ("a . b") */
+/* dot-atom; CFWS may surround the dots, but after a '.' an atom must
+   follow ("a." is an error) */
 int rfc822_parse_dot_atom(struct rfc822_lex *lex, struct buf *out);
 /* quoted-string: out gets the content, quoted-pairs unescaped, folds
-   removed */
+   removed; an unterminated one returns -1 (out then holds the content
+   up to its last fold or quoted-pair, as Dovecot's parser leaves it) */
 int rfc822_parse_quoted_string(struct rfc822_lex *lex, struct buf *out);
-/* phrase: words (atoms, quoted strings, and obsolete '.') separated by a
-   single space in out */
+/* phrase: words (atoms, quoted strings, obsolete '.') separated by a
+   single space in out.  As Dovecot, a phrase may be empty when the cursor
+   is at a special character (returns 1 with nothing appended); -1 if it
+   starts with '.' */
 int rfc822_parse_phrase(struct rfc822_lex *lex, struct buf *out);
 /* domain: dot-atom or domain-literal "[...]" (kept with brackets) */
 int rfc822_parse_domain(struct rfc822_lex *lex, struct buf *out);

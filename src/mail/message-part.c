@@ -1,0 +1,67 @@
+/*
+ * message-part.c - navigating a parsed part tree: IMAP section numbers
+ * and counting (see message-parser.h).
+ */
+#include "lib.h"
+#include "message-parser.h"
+
+struct message_part *message_part_find(struct message_part *root,
+	const uint32_t *nums, unsigned int count)
+{
+	struct message_part *part = root;
+
+	for (unsigned int i = 0; i < count && part != NULL; i++) {
+		uint32_t num = nums[i];
+
+		if (num == 0)
+			return NULL;
+		if ((part->flags & MESSAGE_PART_FLAG_MULTIPART) != 0) {
+			part = part->children;
+			for (; num > 1 && part != NULL; num--)
+				part = part->next;
+		} else if (num != 1) {
+			/* only 1 exists in a non-multipart */
+			return NULL;
+		}
+		if (part != NULL && i + 1 < count &&
+		    (part->flags & MESSAGE_PART_FLAG_MESSAGE_RFC822) != 0) {
+			/* deeper numbers address the encapsulated
+			   message's parts */
+			part = part->children;
+		}
+	}
+	return part;
+}
+
+int message_part_section_parse(const char *section, uint32_t *nums_r,
+	unsigned int max_count, const char **end_r)
+{
+	const char *p = section;
+	unsigned int count = 0;
+
+	while (*p >= '0' && *p <= '9') {
+		uint64_t num = 0;
+
+		if (*p == '0')
+			return -1; /* no zero and no leading zeros */
+		while (*p >= '0' && *p <= '9') {
+			num = num * 10 + (uint64_t)(*p - '0');
+			if (num > UINT32_MAX)
+				return -1;
+			p++;
+		}
+		if (count == max_count)
+			return -1;
+		nums_r[count++] = (uint32_t)num;
+		if (*p != '.' || p[1] < '0' || p[1] > '9')
+			break;
+		p++;
+	}
+	*end_r = p;
+	return (int)count;
+}
+
+unsigned int message_part_count(const struct message_part *root)
+{
+	return root->children_count + 1;
+}
