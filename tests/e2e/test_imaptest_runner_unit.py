@@ -13,7 +13,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
 IMAPTEST = os.path.join(ROOT, "tests", "imaptest")
 sys.path.insert(0, IMAPTEST)
 
-from imt.lexer import (Atom, Str, Nil, List, LexError, tokenize,  # noqa
+from imt.lexer import (Str, Nil, List, LexError, tokenize,  # noqa
                        split_vars, expand, UnsetVariable, split_literals,
                        join_literals, Literal)
 from imt.match import (compile_pattern, match_reply, MatchContext,  # noqa
@@ -201,6 +201,8 @@ def test_parse_errors(tmp_path):
         "\nok fetch 1 x\n* 1 fetch (a $!unordered=2 b)\n",  # bad directive
         "\nok fetch 1 x\n* 1 fetch ($!unordered=2 a b c)\n",  # odd count
         "\nok fetch 1 x\n* 1 fetch ($!sideways a)\n",
+        "\nok fetch 1 x\n* 1 fetch (uid)\n",      # FETCH items are pairs
+        "\nok status x (messages)\n* status x (messages)\n",
         "connections: 2\n\nok noop\n",      # no connection number
         "connections: 2\n\n1 tag1 a\n2 tag2 b\ntag1 ok\ntag2 ok\n",
     ]

@@ -10,11 +10,11 @@ import socket
 import time
 
 from .conn import Connection, Timeout, ProtocolError, caps_from_code
-from .lexer import (Atom, Str, Literal, UnsetVariable, expand, tokenize,
+from .lexer import (Atom, Str, List, Literal, UnsetVariable, expand, tokenize,
                     split_literals, join_literals, astring_pieces, text_of,
                     LexError, printable)
 from .match import (MatchContext, NO_SEQ, match_reply, is_prefix_reply,
-                    render, compile_pattern)
+                    compile_pattern)
 from .mbox import load_mbox, MessageCursor, MboxError
 from .script import Group, Command
 
@@ -482,7 +482,7 @@ class ScriptRun:
         except LexError:
             return True                 # send it as written
         i = 1
-        if i < len(toks) and toks[i].__class__.__name__ == "List":
+        if i < len(toks) and isinstance(toks[i], List):
             i += 1
         if i < len(toks) and isinstance(toks[i], Str) and \
                 toks[i].kind == "quoted":

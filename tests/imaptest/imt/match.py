@@ -6,7 +6,8 @@ compiled once (variable parts split, list modes decided from the pattern's
 shape) and matched against tokenized server replies with a MatchContext that
 holds the test's variables and can undo the captures of a failed attempt.
 """
-from .lexer import Atom, Str, Nil, List, LexError, split_vars, text_of
+from .lexer import (Atom, Str, Nil, List, LexError, split_vars, text_of,
+                    tokenize)
 
 # Placeholder for $N out of range or expunged: never matches anything.
 NO_SEQ = None
@@ -135,15 +136,20 @@ class Pattern:
 def compile_pattern(data):
     """Tokenizes and compiles a pattern or result line (bytes)."""
     try:
-        tokens = tokenize_pattern(data)
+        tokens = tokenize(data)
     except LexError as e:
         raise ScriptError("%s in pattern %r" % (e, data))
     _compile_tree(tokens)
     name = reply_name(tokens)
     if name in (b"list", b"lsub") and len(tokens) > 1:
         _set_default(tokens[1], ListMode(unordered=True))
-    elif name == b"status" and len(tokens) > 2:
+    elif name == b"status" and len(tokens) > 2 and \
+            isinstance(tokens[2], List):
         _set_default(tokens[2], ListMode(unordered=True, chain=2))
+        if tokens[2].mode.unordered and \
+                len(tokens[2].items) % tokens[2].mode.chain:
+            raise ScriptError("STATUS pattern list has an odd number of "
+                              "elements: %r" % data)
     elif name == b"fetch" and len(tokens) > 2 and \
             isinstance(tokens[2], List):
         fetch = tokens[2]
@@ -166,11 +172,6 @@ def _fill_ordered(tokens):
             if tok.mode is None:
                 tok.mode = ORDERED
             _fill_ordered(tok.items)
-
-
-def tokenize_pattern(data):
-    from .lexer import tokenize
-    return tokenize(data)
 
 
 # ---------------------------------------------------------------------------
@@ -376,19 +377,3 @@ def is_prefix_reply(tokens):
     t = text_of(tokens[0])
     return t is not None and t.upper() in (b"OK", b"NO", b"BAD", b"BYE")
 
-
-def render(tokens):
-    """A short printable form of tokens, for failure reports."""
-    out = []
-    for t in tokens:
-        if isinstance(t, List):
-            out.append("(" + render(t.items) + ")")
-        elif isinstance(t, Str):
-            txt = t.text.decode("utf-8", "backslashreplace")
-            if len(txt) > 200:
-                txt = txt[:200] + "..."
-            out.append('"%s"' % txt.replace("\r", "\\r").replace("\n",
-                                                                  "\\n"))
-        else:
-            out.append(t.text.decode("utf-8", "backslashreplace"))
-    return " ".join(out)
