@@ -13,7 +13,8 @@
  * (INTERNALDATE, APPEND) and date "1-Feb-1994" (SEARCH BEFORE/ON/SINCE).
  *
  * Times are time_t in UTC plus a separate zone offset in minutes east of
- * UTC, so nothing depends on the process time zone.
+ * UTC, so nothing depends on the process time zone.  Formatting clamps
+ * times to the years 1..9999 and ignores offsets of a day or more.
  */
 #ifndef ROOST_MESSAGE_DATE_H
 #define ROOST_MESSAGE_DATE_H
