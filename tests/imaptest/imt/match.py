@@ -7,7 +7,7 @@ shape) and matched against tokenized server replies with a MatchContext that
 holds the test's variables and can undo the captures of a failed attempt.
 """
 from .lexer import (Atom, Str, Nil, List, LexError, split_vars, text_of,
-                    tokenize)
+                    tokenize, printable)
 
 # Placeholder for $N out of range or expunged: never matches anything.
 NO_SEQ = None
@@ -138,7 +138,7 @@ def compile_pattern(data):
     try:
         tokens = tokenize(data)
     except LexError as e:
-        raise ScriptError("%s in pattern %r" % (e, data))
+        raise ScriptError("%s in pattern '%s'" % (e, printable(data)))
     _compile_tree(tokens)
     name = reply_name(tokens)
     if name in (b"list", b"lsub") and len(tokens) > 1:
@@ -149,7 +149,7 @@ def compile_pattern(data):
         if tokens[2].mode.unordered and \
                 len(tokens[2].items) % tokens[2].mode.chain:
             raise ScriptError("STATUS pattern list has an odd number of "
-                              "elements: %r" % data)
+                              "elements: '%s'" % printable(data))
     elif name == b"fetch" and len(tokens) > 2 and \
             isinstance(tokens[2], List):
         fetch = tokens[2]
@@ -161,7 +161,7 @@ def compile_pattern(data):
                 _set_default(items[i], FLAGS_MODE)
         if fetch.mode.unordered and len(items) % fetch.mode.chain:
             raise ScriptError("FETCH pattern list has an odd number of "
-                              "elements: %r" % data)
+                              "elements: '%s'" % printable(data))
     _fill_ordered(tokens)
     return Pattern(tokens, name, data)
 

@@ -7,7 +7,7 @@ parse_script(path) returns a Script or raises ScriptError with the line.
 import os
 import re
 
-from .lexer import LexError
+from .lexer import LexError, printable
 from .match import ScriptError, compile_pattern
 
 STATES = ("nonauth", "auth", "created", "appended", "selected")
@@ -166,13 +166,14 @@ def _parse_header(script, lines):
             else:
                 m = re.match(rb"\d+", value)
                 if not m or int(m.group()) < 1:
-                    raise ScriptError("%s: bad connections: %r"
-                                      % (where, value))
+                    raise ScriptError("%s: bad connections: '%s'"
+                                      % (where, printable(value)))
                 script.connections = int(m.group())
         elif key == b"state":
             state = value.decode("latin-1").lower()
             if state not in STATES:
-                raise ScriptError("%s: unknown state %r" % (where, value))
+                raise ScriptError("%s: unknown state '%s'"
+                                  % (where, printable(value)))
             script.state = state
         elif key == b"messages":
             if value.rstrip(b" ").lower() == b"all":
@@ -180,18 +181,20 @@ def _parse_header(script, lines):
             else:
                 m = re.match(rb"\d+", value)
                 if not m:
-                    raise ScriptError("%s: bad messages: %r"
-                                      % (where, value))
+                    raise ScriptError("%s: bad messages: '%s'"
+                                      % (where, printable(value)))
                 script.messages = int(m.group())
         elif key == b"ignore_extra_untagged":
             script.ignore_extra = value.startswith(b"y")
         elif re.fullmatch(rb"user \d+", key):
             n = int(key[5:])
             if n < 1:
-                raise ScriptError("%s: bad %r" % (where, key))
+                raise ScriptError("%s: bad '%s'" % (where,
+                                                    printable(key)))
             script.users[n] = value.decode("utf-8")
         else:
-            raise ScriptError("%s: unknown header key %r" % (where, key))
+            raise ScriptError("%s: unknown header key '%s'"
+                              % (where, printable(key)))
 
 
 class _Conditional:
@@ -211,7 +214,8 @@ def _parse_sleep(arg, where):
         return 0.0
     m = SLEEP_RE.match(arg)
     if not m or m.group(2) not in SLEEP_UNITS:
-        raise ScriptError("%s: bad !sleep interval %r" % (where, arg))
+        raise ScriptError("%s: bad !sleep interval '%s'"
+                          % (where, printable(arg)))
     return int(m.group(1)) * SLEEP_UNITS[m.group(2)]
 
 
