@@ -331,6 +331,8 @@ def test_captures():
     ok, v = m(b"esearch (tag $t) uid all $uid1:$uid3",
               b'ESEARCH (TAG "a1") UID ALL 4:9', {"uid3": b"9"})
     assert ok and v == {"uid3": b"9", "t": b"a1", "uid1": b"4"}
+    ok, v = m(b"x $a$b:y", b"X 12:y")
+    assert ok and v == {"a": b"12", "b": b""}
     ok, v = m(b"ok [uidnext $next]", b"OK [UIDNEXT 12] Predicted")
     assert ok and v["next"] == b"12"
     ok, v = m(b"list () $sep $root", b'LIST (\\Noselect) "." ""')
@@ -644,8 +646,15 @@ def test_disconnection_timeout_and_bye(tmp_path):
             res.reason and len(res.failures) == 1
         res = run(tmp_path, "\nok idle\n", srv, timeout=1)
         assert res.status == "FAIL" and "Timeout" in res.reason
-    rules = [(r"shutdown", [b"* BYE going away", None])]
+    rules = [(r"shutdown", [b"* BYE going away", None]),
+             (r"quit", [b"* BYE bye", b"{tag} OK bye", None])]
     with FakeServer(rules) as srv:
+        # BYE, tagged OK, close: the group expected it.
+        res = run(tmp_path, "\nok quit\n* bye\n", srv)
+        assert res.passed, res.failures
+        # Without "* bye" the same close is unexpected.
+        res = run(tmp_path, "\nok quit\n", srv)
+        assert res.status == "FAIL" and "disconnection" in res.reason
         # BYE then close without a tagged reply: fine when "" is expected.
         res = run(tmp_path, "\n\"\" shutdown\n* bye\n", srv)
         assert res.passed, res.failures

@@ -655,6 +655,8 @@ class ScriptRun:
             if resp.kind == "continuation":
                 self.fail("unexpected continuation: %s" % resp.short(),
                           group=g)
+        if g.expects_bye and conn.got_bye:
+            conn.may_close = True       # the group was logging out
         self.end_of_group(st)
 
     def end_of_group(self, st):

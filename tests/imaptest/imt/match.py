@@ -247,12 +247,14 @@ def match_text(parts, server, ctx, prefix=False):
                 return False
             pos = end
         else:
+            # Stop at the first character of what the rest of the pattern
+            # expands to (an unset variable expands to nothing).
             stop = None
             for k2, v2 in resolved[i + 1:]:
                 if k2 in ("ci", "fixed") and v2:
                     stop = v2[:1].lower()
                     break
-                if k2 != "ci" and k2 != "fixed":
+                if k2 == "never":
                     break
             if stop is None:
                 end = n
