@@ -318,27 +318,19 @@ static int maildir_subscriptions_read_names(struct mail_storage *storage,
 	struct arena *arena, const char *const **names_r)
 {
 	struct maildir_backend_storage *mstorage = maildir_storage(storage);
-	const char **names, *error;
+	const char **names, **list, *error;
 	unsigned int count;
-	int ret = 0;
 
-	SCRATCH_BEGIN {
-		if (maildir_subscriptions_read(mstorage->subscriptions_path,
-				storage->hier_sep, arena, &names, &count,
-				&error) < 0) {
-			mail_storage_set_critical(storage, "%s", error);
-			ret = -1;
-		}
-	} SCRATCH_END;
-	if (ret < 0)
+	/* no scratch frame here: arena may be the scratch arena */
+	if (maildir_subscriptions_read(mstorage->subscriptions_path,
+			storage->hier_sep, arena, &names, &count,
+			&error) < 0) {
+		mail_storage_set_critical(storage, "%s", error);
 		return -1;
-	/* make it NULL-terminated */
-	{
-		const char **list = arena_new(arena, const char *, count + 1);
-
-		memcpy(list, names, count * sizeof(*names));
-		*names_r = list;
 	}
+	list = arena_new(arena, const char *, count + 1);
+	memcpy(list, names, count * sizeof(*names));
+	*names_r = list;
 	return 0;
 }
 

@@ -975,6 +975,7 @@ int mailbox_transaction_commit(struct mailbox_transaction **_t,
 		memcpy((uint32_t *)result_r->expunged_uids, ctx.expunged.v,
 			ctx.expunged.count * sizeof(uint32_t));
 		result_r->modseq = ret == 0 ? ctx.modseq : 0;
+		result_r->keywords_changed = ctx.keywords_changed;
 	}
 	transaction_free(t);
 	return ret == 0 ? 0 : -1;

@@ -258,10 +258,10 @@ static bool mail_user_store_exists(struct mail_user *user)
 		const char *root = NS_PRIV(ns)->storage->location.root;
 		const char *inbox = NS_PRIV(ns)->storage->location.inbox_path;
 
+		/* the UID list is written by the first sync, after the index
+		   exists: having one means there is state to rebuild */
 		exists = stat(t_printf("%s/dovecot-uidlist",
-				inbox != NULL ? inbox : root), &st) == 0 ||
-			stat(t_printf("%s/cur", inbox != NULL ? inbox : root),
-				&st) == 0;
+				inbox != NULL ? inbox : root), &st) == 0;
 	} SCRATCH_END;
 	return exists;
 }

@@ -141,7 +141,9 @@ static int collect_cb(void *context, const char *storage_name,
 		e = collect_get(ctx, vname);
 		e->exists = true;
 		e->flags &= ~(MAILBOX_NOSELECT | MAILBOX_NONEXISTENT);
-		if (existence == MAILBOX_EXISTENCE_NOSELECT)
+		/* INBOX is always selectable: it is created on access */
+		if (existence == MAILBOX_EXISTENCE_NOSELECT &&
+		    strcmp(vname, "INBOX") != 0)
 			e->flags |= MAILBOX_NOSELECT;
 	} SCRATCH_END;
 	return 0;
@@ -207,6 +209,11 @@ static int collect_subscriptions(struct ns_collect *ctx)
 			continue;
 		e = hash_get(ctx->names, vname);
 		if (e == NULL) {
+			/* a subscription of a name that doesn't exist is
+			   listed only when subscriptions are selected */
+			if ((ctx->iter->flags &
+			     MAILBOX_LIST_SELECT_SUBSCRIBED) == 0)
+				continue;
 			e = collect_get(ctx, vname);
 			e->flags |= MAILBOX_NONEXISTENT | MAILBOX_NOSELECT;
 		}
@@ -252,7 +259,10 @@ static void collect_set_children(struct ns_collect *ctx)
 			if (children && child_sub)
 				break;
 		}
-		e->flags |= children ? MAILBOX_CHILDREN : MAILBOX_NOCHILDREN;
+		if (children)
+			e->flags |= MAILBOX_CHILDREN;
+		else if (e->exists || (e->flags & MAILBOX_NONEXISTENT) == 0)
+			e->flags |= MAILBOX_NOCHILDREN;
 		if (child_sub)
 			e->flags |= MAILBOX_CHILD_SUBSCRIBED;
 	}
@@ -342,7 +352,7 @@ static int iter_collect_ns(struct mailbox_list_iter *iter,
 			if ((iter->flags & MAILBOX_LIST_NO_PREFIX_ENTRIES) != 0)
 				continue;
 		}
-		if (e->subscribed)
+		if (e->subscribed && want_subs)
 			e->flags |= MAILBOX_SUBSCRIBED;
 		if (e->exists && !e->prefix_entry) {
 			const char *storage_name;

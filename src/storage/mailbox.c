@@ -760,15 +760,16 @@ int mailbox_open(struct mail_user *user, const char *vname,
 	} SCRATCH_END;
 	if (ret < 0)
 		return -1;
-	if ((flags & MAILBOX_OPEN_SAVEONLY) == 0) {
-		if ((flags & MAILBOX_OPEN_READONLY) == 0)
-			sync_flags |= INDEX_SYNC_FLAG_MOVE_NEW |
-				INDEX_SYNC_FLAG_CLAIM_RECENT;
-		if (index_sync_mailbox(box, sync_flags) < 0 ||
-		    mailbox_view_load(box) < 0) {
-			mailbox_free(box);
-			return -1;
-		}
+	if ((flags & (MAILBOX_OPEN_SAVEONLY | MAILBOX_OPEN_READONLY)) == 0)
+		sync_flags |= INDEX_SYNC_FLAG_MOVE_NEW |
+			INDEX_SYNC_FLAG_CLAIM_RECENT;
+	/* a save-only open syncs too: the rows of saved messages must
+	   join an index that already reflects the store */
+	if (index_sync_mailbox(box, sync_flags) < 0 ||
+	    ((flags & MAILBOX_OPEN_SAVEONLY) == 0 &&
+	     mailbox_view_load(box) < 0)) {
+		mailbox_free(box);
+		return -1;
 	}
 	box->next = user->boxes;
 	if (user->boxes != NULL)

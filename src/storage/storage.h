@@ -756,6 +756,10 @@ struct mail_transaction_result {
 	/* The modseq of this transaction's changes (0 when nothing
 	   changed). */
 	uint64_t modseq;
+	/* New keywords were defined (send FLAGS and PERMANENTFLAGS before
+	   the FETCH responses, as Dovecot does); mailbox_get_keywords()
+	   has them.  A later mailbox_sync() doesn't report them again. */
+	bool keywords_changed;
 };
 
 /*

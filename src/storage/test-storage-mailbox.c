@@ -1,0 +1,355 @@
+/*
+ * test-storage-mailbox.c - unit tests of the mailbox level of storage.h:
+ * users and namespaces from configuration, LIST with patterns and
+ * attributes, CREATE/DELETE/RENAME (INBOX rules included), subscriptions,
+ * special-use and auto mailboxes, STATUS.
+ */
+#include "lib.h"
+#include "test-storage-common.h"
+#include "storage.h"
+#include "buf.h"
+#include "config.h"
+#include "str.h"
+#include "test-common.h"
+
+#include <sys/stat.h>
+
+/* "name:flags" lines of a LIST, flags as letters: s=noselect
+   n=nonexistent c=children h=nochildren S=subscribed; special-use as
+   \Name.  Scratch memory. */
+static const char *list_str(struct mail_user *user, const char *pattern,
+	enum mailbox_list_flags flags)
+{
+	const char *patterns[] = { pattern, NULL };
+	struct mailbox_list_iter *iter;
+	const struct mailbox_info *info;
+	struct buf out;
+
+	buf_init(&out, scratch_arena(), 256, 0);
+	iter = mailbox_list_iter_init(user, patterns, flags);
+	while ((info = mailbox_list_iter_next(iter)) != NULL) {
+		if (buf_printf(&out, "%s%s:%s%s%s%s%s", out.used > 0 ? " " : "",
+				info->vname,
+				(info->flags & MAILBOX_NOSELECT) ? "s" : "",
+				(info->flags & MAILBOX_NONEXISTENT) ? "n" : "",
+				(info->flags & MAILBOX_CHILDREN) ? "c" : "",
+				(info->flags & MAILBOX_NOCHILDREN) ? "h" : "",
+				(info->flags & MAILBOX_SUBSCRIBED) ? "S" :
+					"") < 0)
+			i_panic("buf");
+		for (unsigned int bit = 0x1000; bit <= 0x80000; bit <<= 1) {
+			if ((info->flags & bit) != 0 &&
+			    buf_append_str(&out, mailbox_special_use_name(bit)) <
+				    0)
+				i_panic("buf");
+		}
+	}
+	test_assert(mailbox_list_iter_deinit(&iter) == 0);
+	return buf_cstr(&out);
+}
+
+static void test_default_namespace(void)
+{
+	struct test_user tu;
+	struct mail_namespace *const *ns;
+	unsigned int count;
+	struct stat st;
+
+	test_begin("default namespace, INBOX created on access");
+	test_user_init(&tu, "defns", NULL);
+	ns = mail_user_get_namespaces(tu.user, &count);
+	test_assert(count == 1);
+	test_assert_strcmp(ns[0]->prefix, "");
+	test_assert(ns[0]->sep == '.');
+	test_assert(ns[0]->inbox);
+	/* nothing on disk until first access */
+	test_assert(stat(tu.maildir, &st) < 0);
+	SCRATCH_BEGIN {
+		test_assert_strcmp(list_str(tu.user, "*", 0), "INBOX:h");
+	} SCRATCH_END;
+	{
+		struct mailbox_status status;
+
+		test_assert(mailbox_get_status_by_name(tu.user, "inbox",
+			STATUS_MESSAGES | STATUS_UIDNEXT | STATUS_UIDVALIDITY,
+			&status) == 0);
+		test_assert(status.messages == 0 && status.uidnext == 1);
+		test_assert(status.uidvalidity != 0);
+	}
+	SCRATCH_BEGIN {
+		test_assert(stat(t_printf("%s/cur", tu.maildir), &st) == 0);
+		test_assert(stat(t_printf("%s/roost-index.sqlite", tu.maildir),
+			&st) == 0);
+	} SCRATCH_END;
+	test_user_deinit(&tu);
+	test_end();
+}
+
+static void test_create_delete_rename(void)
+{
+	struct test_user tu;
+	enum mail_error error;
+	enum mailbox_existence exists;
+
+	test_begin("create, delete, rename");
+	test_user_init(&tu, "crud", NULL);
+	test_assert(mailbox_create(tu.user, "Sent", false) == 0);
+	test_assert(mailbox_create(tu.user, "Sent", false) < 0);
+	(void)mail_user_get_last_error(tu.user, &error);
+	test_assert(error == MAIL_ERROR_EXISTS);
+	test_assert(mailbox_create(tu.user, "INBOX", false) < 0);
+	test_assert(mailbox_create(tu.user, "a.b.c", false) == 0);
+	test_assert(mailbox_create(tu.user, ".bad", false) < 0);
+	(void)mail_user_get_last_error(tu.user, &error);
+	test_assert(error == MAIL_ERROR_PARAMS);
+	test_assert(mailbox_create(tu.user, "bad..x", false) < 0);
+	test_assert(mailbox_create(tu.user, "x/y", false) < 0);
+	test_assert(mailbox_create(tu.user, "Ünïcödé", false) == 0);
+	SCRATCH_BEGIN {
+		test_assert_strcmp(list_str(tu.user, "*", 0),
+			"INBOX:h Sent:h a:snc a.b:snc a.b.c:h Ünïcödé:h");
+		test_assert_strcmp(list_str(tu.user, "%", 0),
+			"INBOX:h Sent:h a:snc Ünïcödé:h");
+		test_assert_strcmp(list_str(tu.user, "a.%", 0), "a.b:snc");
+		test_assert_strcmp(list_str(tu.user, "inbox", 0), "INBOX:h");
+		/* the name is stored in modified UTF-7 on disk */
+		test_assert(test_system("test -d '%s/.&ANw-n&AO8-c&APY-d&AOk-'",
+			tu.maildir) == 0);
+	} SCRATCH_END;
+
+	/* RFC 3501: DELETE keeps children; a \Noselect parent with
+	   children can't be deleted */
+	test_assert(mailbox_create(tu.user, "a", false) == 0);
+	test_assert(mailbox_delete(tu.user, "a") == 0);
+	test_assert(mailbox_exists(tu.user, "a.b.c", &exists) == 0 &&
+		exists == MAILBOX_EXISTENCE_SELECT);
+	test_assert(mailbox_delete(tu.user, "INBOX") < 0);
+	(void)mail_user_get_last_error(tu.user, &error);
+	test_assert(error == MAIL_ERROR_NOTPOSSIBLE);
+	test_assert(mailbox_delete(tu.user, "nonexistent") < 0);
+	(void)mail_user_get_last_error(tu.user, &error);
+	test_assert(error == MAIL_ERROR_NOTFOUND);
+
+	/* rename moves the children along */
+	test_assert(mailbox_create(tu.user, "a.b", false) == 0);
+	test_assert(mailbox_rename(tu.user, "a.b", "z") == 0);
+	SCRATCH_BEGIN {
+		test_assert_strcmp(list_str(tu.user, "*", 0),
+			"INBOX:h Sent:h z:c z.c:h Ünïcödé:h");
+	} SCRATCH_END;
+	test_assert(mailbox_rename(tu.user, "Sent", "z.c") < 0);
+	(void)mail_user_get_last_error(tu.user, &error);
+	test_assert(error == MAIL_ERROR_EXISTS);
+	test_assert(mailbox_rename(tu.user, "nope", "new") < 0);
+	test_user_deinit(&tu);
+	test_end();
+}
+
+static void test_rename_inbox(void)
+{
+	struct test_user tu;
+	struct mailbox_status status;
+	uint32_t uid;
+
+	test_begin("RENAME INBOX moves the messages (RFC 3501)");
+	test_user_init(&tu, "reninbox", NULL);
+	SCRATCH_BEGIN {
+		uid = test_save(tu.user, "INBOX", test_message("a@b", "c@d",
+			"one", "Mon, 1 Jan 2024 10:00:00 +0000", "body1"),
+			MAIL_SEEN, NULL);
+		test_assert(uid == 1);
+		(void)test_save(tu.user, "INBOX", test_message("a@b", "c@d",
+			"two", "Mon, 1 Jan 2024 11:00:00 +0000", "body2"),
+			0, NULL);
+	} SCRATCH_END;
+	test_assert(mailbox_rename(tu.user, "INBOX", "Old") == 0);
+	test_assert(mailbox_get_status_by_name(tu.user, "INBOX",
+		STATUS_MESSAGES, &status) == 0);
+	test_assert(status.messages == 0);
+	test_assert(mailbox_get_status_by_name(tu.user, "Old",
+		STATUS_MESSAGES | STATUS_UNSEEN, &status) == 0);
+	test_assert(status.messages == 2 && status.unseen == 1);
+	test_user_deinit(&tu);
+	test_end();
+}
+
+static void test_subscriptions(void)
+{
+	struct test_user tu;
+	bool subscribed;
+
+	test_begin("subscriptions");
+	test_user_init(&tu, "subs", NULL);
+	test_assert(mailbox_create(tu.user, "Lists.dovecot", false) == 0);
+	test_assert(mailbox_set_subscribed(tu.user, "Lists.dovecot",
+		true) == 0);
+	test_assert(mailbox_set_subscribed(tu.user, "Gone", true) == 0);
+	test_assert(mailbox_set_subscribed(tu.user, "Gone", true) == 0);
+	test_assert(mailbox_is_subscribed(tu.user, "Gone", &subscribed) == 0 &&
+		subscribed);
+	SCRATCH_BEGIN {
+		test_assert_strcmp(list_str(tu.user, "*",
+			MAILBOX_LIST_SELECT_SUBSCRIBED),
+			"Gone:snS Lists.dovecot:hS");
+		test_assert_strcmp(list_str(tu.user, "%",
+			MAILBOX_LIST_SELECT_SUBSCRIBED |
+			MAILBOX_LIST_SELECT_RECURSIVEMATCH),
+			"Gone:snS Lists:snc");
+		test_assert_strcmp(list_str(tu.user, "*",
+			MAILBOX_LIST_RETURN_SUBSCRIBED),
+			"INBOX:h Lists:snc Lists.dovecot:hS");
+		test_assert(test_system("grep -qx 'Lists.dovecot' %s/"
+			"subscriptions", tu.maildir) == 0);
+	} SCRATCH_END;
+	test_assert(mailbox_set_subscribed(tu.user, "Gone", false) == 0);
+	test_assert(mailbox_is_subscribed(tu.user, "Gone", &subscribed) == 0 &&
+		!subscribed);
+	test_user_deinit(&tu);
+	test_end();
+}
+
+static void test_namespaces(void)
+{
+	struct test_user tu;
+	struct mail_namespace *const *ns;
+	unsigned int count;
+
+	test_begin("namespaces: INBOX. prefix, public, special-use, auto");
+	test_user_init(&tu, "ns",
+		"namespace inbox {\n"
+		"  inbox = yes\n"
+		"  prefix = INBOX.\n"
+		"  separator = .\n"
+		"  mailbox Drafts {\n"
+		"    special_use = \\Drafts\n"
+		"    auto = subscribe\n"
+		"  }\n"
+		"  mailbox Trash {\n"
+		"    special_use = \\Trash\n"
+		"    auto = create\n"
+		"  }\n"
+		"  mailbox \"Sent Messages\" {\n"
+		"    special_use = \\Sent\n"
+		"  }\n"
+		"}\n"
+		"namespace public {\n"
+		"  type = public\n"
+		"  prefix = Public.\n"
+		"  separator = .\n"
+		"  location = maildir:~/public\n"
+		"  subscriptions = yes\n"
+		"}\n");
+	ns = mail_user_get_namespaces(tu.user, &count);
+	test_assert(count == 2);
+	test_assert_strcmp(ns[0]->prefix, "INBOX.");
+	test_assert(ns[1]->type == MAIL_NAMESPACE_TYPE_PUBLIC);
+	test_assert(mailbox_create(tu.user, "Public.News", false) == 0);
+	SCRATCH_BEGIN {
+		test_assert_strcmp(list_str(tu.user, "*", 0),
+			"INBOX:c INBOX.Drafts:h\\Drafts INBOX.Trash:h\\Trash "
+			"Public:sc Public.News:h");
+		test_assert_strcmp(list_str(tu.user, "*",
+			MAILBOX_LIST_SELECT_SPECIALUSE),
+			"INBOX.Drafts:h\\Drafts INBOX.Trash:h\\Trash");
+		test_assert_strcmp(list_str(tu.user, "*",
+			MAILBOX_LIST_SELECT_SUBSCRIBED),
+			"INBOX.Drafts:hS\\Drafts");
+		test_assert(test_system("test -d %s/public/.News",
+			tu.home) == 0);
+		test_assert(test_system("test -d %s/.Trash", tu.maildir) == 0);
+	} SCRATCH_END;
+	test_assert(mailbox_create(tu.user, "INBOX.Sent Messages",
+		false) == 0);
+	test_assert(mailbox_get_special_use(tu.user, "INBOX.Sent Messages") ==
+		MAILBOX_SPECIALUSE_SENT);
+	test_assert(mail_namespace_find(tu.user, "Public.News") == ns[1]);
+	test_assert(mail_namespace_find(tu.user, "inbox.x") == ns[0]);
+	test_user_deinit(&tu);
+	test_end();
+}
+
+static void test_namespace_errors(void)
+{
+	struct config *config;
+	struct mail_user *user;
+	struct mail_user_params params;
+	const char *error;
+	static const struct {
+		const char *conf;
+		const char *error_part;
+	} tests[] = {
+		{ "namespace a {\n prefix = x/\n separator = /\n}\n",
+		  "inbox=yes namespace missing" },
+		{ "namespace a {\n inbox = yes\n prefix = INBOX\n"
+		  " separator = /\n}\n", "must end with separator" },
+		{ "namespace a {\n inbox = yes\n}\nnamespace b {\n"
+		  " inbox = yes\n prefix = b.\n}\n", "only one namespace" },
+		{ "mail_location = foo:/x\n", "Unknown mail storage driver" },
+		{ "mail_location = maildir:~/Maildir:BOGUS=1\n",
+		  "Unknown setting: BOGUS" },
+	};
+
+	test_begin("namespace configuration errors");
+	memset(&params, 0, sizeof(params));
+	params.username = "u";
+	params.home = "/nonexistent-home";
+	for (unsigned int i = 0; i < N_ELEMENTS(tests); i++) {
+		SCRATCH_BEGIN {
+			const char *text = t_printf("mail_location = "
+				"maildir:~/Maildir\n%s", tests[i].conf);
+
+			test_assert(config_load_string(text, "t.conf", &config,
+				&error) == 0);
+			test_assert(mail_user_create(config, &params, &user,
+				&error) < 0);
+			test_assert(strstr(error, tests[i].error_part) != NULL);
+			config_free(&config);
+		} SCRATCH_END;
+	}
+	test_end();
+}
+
+static void test_location_params(void)
+{
+	struct test_user tu;
+	struct mailbox_status status;
+	struct stat st;
+
+	test_begin("mail_location INDEX=, CONTROL=, LAYOUT=fs, INBOX=");
+	test_user_init(&tu, "loc", "mail_location = maildir:~/mail:"
+		"LAYOUT=fs:INDEX=~/idx:CONTROL=~/ctl:INBOX=~/inbox");
+	test_assert(mailbox_create(tu.user, "a/b", false) == 0);
+	test_assert(mailbox_set_subscribed(tu.user, "a/b", true) == 0);
+	test_assert(mailbox_get_status_by_name(tu.user, "INBOX",
+		STATUS_MESSAGES, &status) == 0);
+	SCRATCH_BEGIN {
+		test_assert(stat(t_printf("%s/mail/a/b/cur", tu.home),
+			&st) == 0);
+		test_assert(stat(t_printf("%s/inbox/cur", tu.home), &st) == 0);
+		test_assert(stat(t_printf("%s/idx/roost-index.sqlite", tu.home),
+			&st) == 0);
+		test_assert(stat(t_printf("%s/ctl/subscriptions", tu.home),
+			&st) == 0);
+		test_assert_strcmp(list_str(tu.user, "*", 0),
+			"INBOX:h a:sc a/b:h");
+	} SCRATCH_END;
+	test_user_deinit(&tu);
+	test_end();
+}
+
+int main(void)
+{
+	static void (*const tests[])(void) = {
+		test_default_namespace,
+		test_create_delete_rename,
+		test_rename_inbox,
+		test_subscriptions,
+		test_namespaces,
+		test_namespace_errors,
+		test_location_params,
+		NULL
+	};
+
+	log_init(LOG_MODE_STDERR, "test: ");
+	return test_run(tests);
+}
