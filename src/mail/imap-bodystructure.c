@@ -109,8 +109,7 @@ static bool part_is_truncated(const struct message_part *part)
 	if (data->content_type == NULL)
 		return false;
 	if (strcasecmp(data->content_type, "message") == 0 &&
-	    (strcasecmp(data->content_subtype, "rfc822") == 0 ||
-	     strcasecmp(data->content_subtype, "global") == 0))
+	    strcasecmp(data->content_subtype, "rfc822") == 0)
 		return (part->flags & MESSAGE_PART_FLAG_MESSAGE_RFC822) == 0 &&
 			(part->flags & MESSAGE_PART_FLAG_IS_MIME) != 0;
 	if (strcasecmp(data->content_type, "multipart") == 0)

@@ -309,7 +309,8 @@ static void part_set_flags(struct parser *ctx, struct message_part *part,
 			flags |= MESSAGE_PART_FLAG_TEXT;
 	} else if (strcasecmp(ct->type, "message") == 0 &&
 		   (strcasecmp(ct->subtype, "rfc822") == 0 ||
-		    strcasecmp(ct->subtype, "global") == 0)) {
+		    (strcasecmp(ct->subtype, "global") == 0 &&
+		     (ctx->flags & MESSAGE_PARSER_FLAG_MESSAGE_GLOBAL) != 0))) {
 		flags |= MESSAGE_PART_FLAG_MESSAGE_RFC822;
 	} else if (strcasecmp(ct->type, "text") == 0) {
 		flags |= MESSAGE_PART_FLAG_TEXT;
@@ -366,6 +367,12 @@ static struct boundary *body_find_boundary(struct parser *ctx,
 
 	if (ctx->boundaries.count == 0)
 		return NULL;
+	if (ctx->limits.max_total_parts != 0 &&
+	    ctx->total_parts >= ctx->limits.max_total_parts) {
+		/* no more parts: as Dovecot, the rest of the message is
+		   the body of the last one */
+		return NULL;
+	}
 	/* a boundary on the first line has no line ending before it */
 	if ((b = boundary_line_find(ctx, p)) != NULL) {
 		*line_pos_r = *bstart_r = p;

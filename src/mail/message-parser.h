@@ -25,10 +25,12 @@
  * body covers everything after its header, children included.
  *
  * Limits (struct message_parser_limits) bound the work and the tree size.
- * Exceeding one never fails the parse: as Dovecot does, the part where the
- * limit hit is kept as a single opaque leaf (MESSAGE_PART_FLAG_OVERFLOW)
- * whose body runs to where it would have ended, and BODYSTRUCTURE writes
- * it as application/octet-stream.
+ * Exceeding one never fails the parse; as Dovecot 2.3 does: a multipart or
+ * message/rfc822 part that would nest deeper than max_nested_parts (the
+ * root counts as 1) is kept as an opaque leaf (MESSAGE_PART_FLAG_OVERFLOW,
+ * written as application/octet-stream by BODYSTRUCTURE); once
+ * max_total_parts parts (the root included) exist, no boundary is looked
+ * for any more and the last part's body runs to the end of the message.
  */
 #ifndef ROOST_MESSAGE_PARSER_H
 #define ROOST_MESSAGE_PARSER_H
@@ -41,7 +43,8 @@ enum message_part_flags {
 	MESSAGE_PART_FLAG_MULTIPART = 0x01,
 	/* multipart/digest: children default to message/rfc822 */
 	MESSAGE_PART_FLAG_MULTIPART_DIGEST = 0x02,
-	/* message/rfc822 or message/global: one child, the message */
+	/* message/rfc822 (or message/global with
+	   MESSAGE_PARSER_FLAG_MESSAGE_GLOBAL): one child, the message */
 	MESSAGE_PART_FLAG_MESSAGE_RFC822 = 0x04,
 	/* text/ *, or no usable Content-Type (defaults to text/plain) */
 	MESSAGE_PART_FLAG_TEXT = 0x08,
@@ -100,6 +103,9 @@ enum message_parser_flags {
 	/* Content-* fields count only with a Mime-Version: header (by
 	   default, like Dovecot, a Content-Type: alone makes it MIME) */
 	MESSAGE_PARSER_FLAG_MIME_VERSION_STRICT = 0x02,
+	/* parse message/global bodies as encapsulated messages (Dovecot
+	   2.3 does not: its BODYSTRUCTURE shows them as opaque parts) */
+	MESSAGE_PARSER_FLAG_MESSAGE_GLOBAL = 0x04,
 };
 
 /* Fills limits with the defaults above. */
