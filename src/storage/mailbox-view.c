@@ -584,8 +584,29 @@ static int view_sync_full(struct view_sync *ctx, struct mail_index *index,
 	return 0;
 }
 
+static int mailbox_sync_once(struct mailbox *box,
+	enum mailbox_sync_flags flags, struct arena *arena,
+	struct mailbox_changes *changes_r);
+
 int mailbox_sync(struct mailbox *box, enum mailbox_sync_flags flags,
 	struct arena *arena, struct mailbox_changes *changes_r)
+{
+	int ret;
+
+	ret = mailbox_sync_once(box, flags, arena, changes_r);
+	if (ret < 0 && box->user->index != NULL &&
+	    mail_index_need_reopen(box->user->index)) {
+		/* corrupted index: the retry rebuilds it and compares the
+		   whole view (new generation) */
+		mail_user_clear_error(box->user);
+		ret = mailbox_sync_once(box, flags, arena, changes_r);
+	}
+	return ret;
+}
+
+static int mailbox_sync_once(struct mailbox *box,
+	enum mailbox_sync_flags flags, struct arena *arena,
+	struct mailbox_changes *changes_r)
 {
 	struct mail_index *index;
 	struct view_row_state state;

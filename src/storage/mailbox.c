@@ -747,14 +747,13 @@ static int mailbox_open_backend(struct mail_user *user, const char *vname,
 	return 0;
 }
 
-int mailbox_open(struct mail_user *user, const char *vname,
+static int mailbox_open_once(struct mail_user *user, const char *vname,
 	enum mailbox_open_flags flags, struct mailbox **box_r)
 {
 	struct mailbox *box = NULL;
 	enum index_sync_flags sync_flags = 0;
 	int ret;
 
-	mail_user_clear_error(user);
 	SCRATCH_BEGIN {
 		ret = mailbox_open_backend(user, vname, flags, &box);
 	} SCRATCH_END;
@@ -771,6 +770,27 @@ int mailbox_open(struct mail_user *user, const char *vname,
 		mailbox_free(box);
 		return -1;
 	}
+	*box_r = box;
+	return 0;
+}
+
+int mailbox_open(struct mail_user *user, const char *vname,
+	enum mailbox_open_flags flags, struct mailbox **box_r)
+{
+	struct mailbox *box;
+	int ret;
+
+	mail_user_clear_error(user);
+	ret = mailbox_open_once(user, vname, flags, &box);
+	if (ret < 0 && user->index != NULL &&
+	    mail_index_need_reopen(user->index)) {
+		/* the index turned out corrupted (or was replaced): the
+		   retry reopens it, rebuilding it from the store */
+		mail_user_clear_error(user);
+		ret = mailbox_open_once(user, vname, flags, &box);
+	}
+	if (ret < 0)
+		return -1;
 	box->next = user->boxes;
 	if (user->boxes != NULL)
 		user->boxes->prev = box;
