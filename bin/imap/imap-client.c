@@ -15,6 +15,7 @@
 #include "imap-commands.h"
 #include "imap-process.h"
 #include "imap-client.h"
+#include "storage.h"
 
 #include <time.h>
 
@@ -102,26 +103,31 @@ void imap_client_send_tagline(struct imap_client *client, const char *text)
 	imap_client_send_line(client, line);
 }
 
+static const char *u64_str(uint64_t n)
+{
+	return t_printf("%llu", (unsigned long long)n);
+}
+
 int imap_client_logout_stats(struct imap_client *client, struct buf *dest,
 	const char **error_r)
 {
 	const char *in = t_printf("%llu", (unsigned long long)client->bytes_in);
 	const char *out =
 		t_printf("%llu", (unsigned long long)client->bytes_out);
-	/* The mail counters become real with the mailbox commands. */
+	const struct imap_client_counters *c = &client->counters;
 	const struct var_expand_table tab[] = {
 		{ 'i', in, "input" },
 		{ 'o', out, "output" },
 		{ '\0', client->session_id, "session" },
-		{ '\0', "0", "fetch_hdr_count" },
-		{ '\0', "0", "fetch_hdr_bytes" },
-		{ '\0', "0", "fetch_body_count" },
-		{ '\0', "0", "fetch_body_bytes" },
-		{ '\0', "0", "deleted" },
-		{ '\0', "0", "expunged" },
-		{ '\0', "0", "trashed" },
-		{ '\0', "0", "autoexpunged" },
-		{ '\0', "0", "appended" },
+		{ '\0', u64_str(c->fetch_hdr_count), "fetch_hdr_count" },
+		{ '\0', u64_str(c->fetch_hdr_bytes), "fetch_hdr_bytes" },
+		{ '\0', u64_str(c->fetch_body_count), "fetch_body_count" },
+		{ '\0', u64_str(c->fetch_body_bytes), "fetch_body_bytes" },
+		{ '\0', u64_str(c->deleted), "deleted" },
+		{ '\0', u64_str(c->expunged), "expunged" },
+		{ '\0', u64_str(c->trashed), "trashed" },
+		{ '\0', u64_str(c->autoexpunged), "autoexpunged" },
+		{ '\0', u64_str(c->appended), "appended" },
 		{ '\0', NULL, NULL },
 	};
 
@@ -158,6 +164,11 @@ static void client_free(struct imap_client *client)
 
 	if (client->to_idle != NULL)
 		timeout_remove(&client->to_idle);
+	if (client->running != NULL && client->running->destroy != NULL)
+		client->running->destroy(client->running);
+	client->running = NULL;
+	imap_client_unselect(client);
+	mail_user_destroy(&client->mail_user);
 	if (client->parser != NULL)
 		imap_parser_destroy(&client->parser);
 	if (client->conn != NULL)
@@ -253,6 +264,15 @@ static void client_command_finished(struct imap_client *client)
 	imap_parser_reset(client->parser);
 	arena_reset(client->cmd_arena);
 	client->input_state = IMAP_INPUT_TAG;
+}
+
+/* The running command returned IMAP_CMD_DONE. */
+static void client_running_finished(struct imap_client *client)
+{
+	client->running = NULL;
+	client->bad_counter = 0;
+	client_command_finished(client);
+	client_update_proctitle(client);
 }
 
 static void client_parser_fatal(struct imap_client *client)
@@ -358,8 +378,10 @@ static int client_step(struct imap_client *client, const unsigned char *data,
 			data[*consumed_r - 2] == '\r' ? 2 : 1;
 		result = imap_command_run(client, client->cmd, args, &bad);
 		if (result == IMAP_CMD_MORE) {
-			/* Resumed from output_drained (long replies). */
-			return 0;
+			/* Resumed by input (running->input) or when the
+			   output drains (running->output). */
+			client->input_state = IMAP_INPUT_RUNNING;
+			return client->running->input != NULL ? 1 : 0;
 		}
 		if (bad && !client_bad_command(client))
 			return 0;
@@ -367,6 +389,16 @@ static int client_step(struct imap_client *client, const unsigned char *data,
 			client->bad_counter = 0;
 		client_command_finished(client);
 		client_update_proctitle(client);
+		return client->disconnected ? 0 : 1;
+	case IMAP_INPUT_RUNNING:
+		if (client->running->input == NULL)
+			return 0;
+		result = client->running->input(client->running, data, size,
+			consumed_r);
+		client->bytes_in += *consumed_r;
+		if (result == IMAP_CMD_MORE)
+			return *consumed_r > 0 ? 1 : 0;
+		client_running_finished(client);
 		return client->disconnected ? 0 : 1;
 	case IMAP_INPUT_SKIP:
 		ret = imap_parser_skip_line(client->parser, data, size,
@@ -433,9 +465,23 @@ static void client_conn_input(struct conn *conn, void *context)
 static void client_conn_drained(struct conn *conn, void *context)
 {
 	struct imap_client *client = context;
+	enum imap_cmd_result result;
 
+	if (client->disconnected)
+		return;
+	if (client->input_state == IMAP_INPUT_RUNNING) {
+		if (client->running->output == NULL)
+			return;
+		SCRATCH_BEGIN {
+			result = client->running->output(client->running);
+			if (result != IMAP_CMD_MORE)
+				client_running_finished(client);
+		} SCRATCH_END;
+		if (result == IMAP_CMD_MORE || client->disconnected)
+			return;
+	}
 	/* Output fell below the limit: go on with pipelined input. */
-	if (!client->disconnected && conn_input_size(conn) > 0)
+	if (conn_input_size(conn) > 0)
 		client_conn_input(conn, context);
 }
 
@@ -463,6 +509,7 @@ struct imap_client *imap_client_create(const struct imap_client_params *params,
 	client->remote_port = params->remote_port;
 	client->secured = params->secured;
 	client->state = IMAP_CLIENT_STATE_AUTH;
+	client->mail_user = params->mail_user;
 
 	memset(&parser_set, 0, sizeof(parser_set));
 	parser_set.max_line_length = set->imap_max_line_length;

@@ -10,6 +10,7 @@
 #define ROOST_IMAP_CLIENT_H
 
 #include "net.h"
+#include "imap-sync.h"
 
 struct arena;
 struct buf;
@@ -18,6 +19,9 @@ struct imap_arg;
 struct imap_parser;
 struct timeout;
 struct imap_command_def;
+struct imap_cmd;
+struct mail_user;
+struct mailbox;
 
 /* Dovecot's autologout: 30 minutes without input. */
 #define IMAP_CLIENT_IDLE_TIMEOUT_MSECS (30 * 60 * 1000)
@@ -35,6 +39,9 @@ enum imap_input_state {
 	IMAP_INPUT_NAME,
 	IMAP_INPUT_ARGS,
 	IMAP_INPUT_SKIP,
+	/* A command returned IMAP_CMD_MORE: input goes to client->running
+	   (imap-commands.h). */
+	IMAP_INPUT_RUNNING,
 };
 
 struct imap_client_settings {
@@ -45,6 +52,8 @@ struct imap_client_settings {
 	bool imap_literal_minus;
 	bool verbose_proctitle;
 	uint64_t imap_max_line_length;
+	/* IDLE's "* OK Still here" interval (0 = never). */
+	unsigned int imap_idle_notify_interval_msecs;
 };
 
 /* What the hand-off gave us about the session. */
@@ -58,6 +67,9 @@ struct imap_client_params {
 	bool secured;
 	const unsigned char *client_input;
 	size_t client_input_size;
+	/* The user's storage (imap_mail_user_create()); the session takes
+	   it over.  NULL only in unit tests. */
+	struct mail_user *mail_user;
 };
 
 struct imap_client {
@@ -79,6 +91,17 @@ struct imap_client {
 
 	enum imap_client_state state;
 	enum imap_input_state input_state;
+	/* The command that returned IMAP_CMD_MORE (IMAP_INPUT_RUNNING). */
+	struct imap_cmd *running;
+
+	/* The user's storage and the selected mailbox (imap-sync.h): the
+	   mailbox is non-NULL exactly in IMAP_CLIENT_STATE_SELECTED. */
+	struct mail_user *mail_user;
+	struct mailbox *mailbox;
+	struct imap_sync_state sync;
+	/* enum imap_feature bits turned on by ENABLE (imap-sync.h). */
+	unsigned int enabled;
+	struct imap_client_counters counters;
 	/* The current command: tag and name (parser memory) and def. */
 	const char *tag;
 	const char *cmd_name;

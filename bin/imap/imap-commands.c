@@ -3,6 +3,7 @@
  * state check.
  */
 #include "lib.h"
+#include "imap-arg.h"
 #include "imap-client.h"
 #include "imap-commands.h"
 
@@ -13,6 +14,8 @@ static const struct imap_command_def imap_commands[] = {
 	{ "ID", cmd_id, ANY_STATE, IMAP_CMD_FLAG_NONE },
 	{ "LOGOUT", cmd_logout, ANY_STATE, IMAP_CMD_FLAG_NONE },
 	{ "NOOP", cmd_noop, ANY_STATE, IMAP_CMD_FLAG_NONE },
+	/* Runs the "UID <name>" row (cmd_uid). */
+	{ "UID", cmd_uid, IMAP_CLIENT_STATE_SELECTED, IMAP_CMD_FLAG_NONE },
 };
 
 const struct imap_command_def *imap_command_find(const char *name)
@@ -37,11 +40,37 @@ const struct imap_command_def *imap_command_get(unsigned int idx)
 	return &imap_commands[idx];
 }
 
+/*
+ * UID FETCH/STORE/COPY/MOVE/SEARCH/SORT/THREAD/EXPUNGE: the rows are
+ * named "UID <NAME>"; the handler sees cmd->uid and the arguments after
+ * the name.  Dovecot's text for an unknown one: "BAD Error in IMAP command
+ * UID: Unknown command FOO".
+ */
+enum imap_cmd_result cmd_uid(struct imap_cmd *cmd)
+{
+	const struct imap_command_def *def;
+	const char *name;
+
+	if (!imap_arg_get_atom(cmd->args, &name))
+		return IMAP_CMD_BAD_ARGS;
+	def = imap_command_find(t_printf("UID %s", name));
+	if (def == NULL) {
+		imap_client_send_tagline(cmd->client, t_printf("BAD Error in "
+			"IMAP command UID: Unknown command %s", name));
+		return IMAP_CMD_DONE;
+	}
+	cmd->def = def;
+	cmd->uid = true;
+	cmd->args++;
+	/* A BAD_ARGS result names cmd->def, "UID FETCH". */
+	return def->func(cmd);
+}
+
 enum imap_cmd_result imap_command_run(struct imap_client *client,
 	const struct imap_command_def *def, const struct imap_arg *args,
 	bool *bad_r)
 {
-	struct imap_cmd cmd;
+	struct imap_cmd *cmd;
 	enum imap_cmd_result ret;
 
 	*bad_r = false;
@@ -55,16 +84,19 @@ enum imap_cmd_result imap_command_run(struct imap_client *client,
 				"allowed now.", def->name));
 		return IMAP_CMD_DONE;
 	}
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.client = client;
-	cmd.args = args;
-	cmd.arena = client->cmd_arena;
-	ret = def->func(&cmd);
+	cmd = arena_new(client->cmd_arena, struct imap_cmd, 1);
+	cmd->client = client;
+	cmd->args = args;
+	cmd->arena = client->cmd_arena;
+	cmd->def = def;
+	ret = def->func(cmd);
 	if (ret == IMAP_CMD_BAD_ARGS) {
 		*bad_r = true;
 		imap_client_send_tagline(client, t_printf("BAD Error in IMAP "
-			"command %s: Invalid arguments.", def->name));
+			"command %s: Invalid arguments.", cmd->def->name));
 		return IMAP_CMD_DONE;
 	}
+	if (ret == IMAP_CMD_MORE)
+		client->running = cmd;
 	return ret;
 }

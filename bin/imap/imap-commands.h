@@ -23,8 +23,9 @@ enum imap_cmd_result {
 
 enum imap_cmd_flags {
 	IMAP_CMD_FLAG_NONE = 0,
-	/* Uses message sequence numbers (may not run while an expunge is
-	   pending; for the mailbox commands of the next issue). */
+	/* Uses message sequence numbers (may not run in parallel with a
+	   BREAKS_SEQS command; the RFC 3501 §7.4.1 expunge rule itself is
+	   imap-sync.h's IMAP_SYNC_FLAG_NO_EXPUNGES). */
 	IMAP_CMD_FLAG_USES_SEQS = 0x01,
 	/* Changes sequence numbers (EXPUNGE, MOVE). */
 	IMAP_CMD_FLAG_BREAKS_SEQS = 0x02,
@@ -32,14 +33,41 @@ enum imap_cmd_flags {
 	IMAP_CMD_FLAG_BREAKS_MAILBOX = 0x04,
 };
 
+struct imap_cmd;
+
+typedef enum imap_cmd_result imap_cmd_func_t(struct imap_cmd *cmd);
+/* See struct imap_cmd's input member. */
+typedef enum imap_cmd_result imap_cmd_input_func_t(struct imap_cmd *cmd,
+	const unsigned char *data, size_t size, size_t *consumed_r);
+
+/*
+ * The running command.  It lives in the command arena, so it stays valid
+ * from the handler's first call until the command is finished.
+ *
+ * A handler that cannot finish at once (IDLE waiting for DONE, APPEND
+ * reading a literal, a long FETCH reply) sets input and/or output and
+ * returns IMAP_CMD_MORE.  The dispatcher then stops parsing commands and
+ * calls input with the bytes that arrive (the callback reports how many
+ * it used; unused bytes are offered again with more) and output when the
+ * queued output has drained, until one of them returns IMAP_CMD_DONE
+ * (having sent the tagged reply).  destroy, if set, runs when the
+ * session ends while the command is still running.
+ */
 struct imap_cmd {
 	struct imap_client *client;
 	const struct imap_arg *args;
 	/* Command memory, reset when the command completes. */
 	struct arena *arena;
-};
+	/* The table row; for "UID FETCH" etc. the UID variant's row. */
+	const struct imap_command_def *def;
+	/* The command came with the UID prefix. */
+	bool uid;
 
-typedef enum imap_cmd_result imap_cmd_func_t(struct imap_cmd *cmd);
+	imap_cmd_input_func_t *input;
+	imap_cmd_func_t *output;
+	void (*destroy)(struct imap_cmd *cmd);
+	void *context;
+};
 
 struct imap_command_def {
 	const char *name;
@@ -69,5 +97,6 @@ imap_cmd_func_t cmd_capability;
 imap_cmd_func_t cmd_id;
 imap_cmd_func_t cmd_logout;
 imap_cmd_func_t cmd_noop;
+imap_cmd_func_t cmd_uid;
 
 #endif

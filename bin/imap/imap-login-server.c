@@ -128,6 +128,8 @@ static void session_settings(const struct login_handoff_request *req,
 		config_get_bool(c, filter, "verbose_proctitle");
 	set_r->imap_max_line_length =
 		config_get_size(c, filter, "imap_max_line_length");
+	set_r->imap_idle_notify_interval_msecs =
+		config_get_time_msecs(c, filter, "imap_idle_notify_interval");
 }
 
 /*
@@ -218,6 +220,7 @@ static void login_conn_handle(struct imap_login_conn *lc)
 	struct imap_client_settings set;
 	struct imap_client_params params;
 	struct config_filter filter;
+	struct mail_user *mail_user;
 	const char *const *fields;
 	const char *error, *user, *prefix;
 	struct stat st;
@@ -269,6 +272,12 @@ static void login_conn_handle(struct imap_login_conn *lc)
 		return;
 	}
 	session_chdir_home(prefix, fields_get(fields, "home"));
+	if (imap_mail_user_create(imap_process->config, user, fields, &filter, req.session_id,
+		    &mail_user, &error) < 0) {
+		log_message_prefix(LOG_LEVEL_ERROR, prefix, "%s", error);
+		login_conn_reply(lc, LOGIN_HANDOFF_STATUS_INTERNAL_ERROR);
+		return;
+	}
 
 	/* Counted before the reply so client_limit accounting never dips
 	   to zero between the login connection and the session. */
@@ -288,6 +297,7 @@ static void login_conn_handle(struct imap_login_conn *lc)
 	params.secured = (req.flags & LOGIN_HANDOFF_FLAG_SECURED) != 0;
 	params.client_input = req.client_input;
 	params.client_input_size = req.client_input_size;
+	params.mail_user = mail_user;
 	(void)imap_client_create(&params, &set);
 }
 
