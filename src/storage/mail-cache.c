@@ -191,10 +191,14 @@ int mail_cache_fill(struct mail_index *index, int64_t id, const void *data,
 	struct mail_cache_values v;
 	sqlite3_stmt *stmt;
 	const char *error;
+	struct arena *arena;
 	int ret = 0;
 
-	SCRATCH_BEGIN {
-		if (mail_cache_compute(scratch_arena(), data, size, &v,
+	/* a private arena, not the scratch one: the mail library's
+	   functions open scratch frames of their own */
+	arena = arena_create("mail cache", 16384);
+	{
+		if (mail_cache_compute(arena, data, size, &v,
 				&error) < 0) {
 			i_error("Index %s: can't cache message %lld: %s",
 				mail_index_get_path(index), (long long)id,
@@ -237,7 +241,8 @@ int mail_cache_fill(struct mail_index *index, int64_t id, const void *data,
 			if (mail_index_step(index, stmt) < 0)
 				ret = -1;
 		}
-	} SCRATCH_END;
+	}
+	arena_destroy(&arena);
 	if (ret == 0 && fts)
 		ret = mail_cache_fill_fts(index, id, data, size);
 	return ret;
@@ -279,11 +284,11 @@ int mail_cache_fill_fts(struct mail_index *index, int64_t id,
 	struct fts_ctx ctx;
 	sqlite3_stmt *stmt;
 	const char *error;
+	struct arena *arena;
 	int ret = 0;
 
-	SCRATCH_BEGIN {
-		struct arena *arena = scratch_arena();
-
+	arena = arena_create("mail fts", 16384);
+	{
 		memset(&ctx, 0, sizeof(ctx));
 		buf_init(&ctx.hdr, arena, 1024, MAIL_CACHE_FTS_MAX_TEXT / 8);
 		buf_init(&ctx.body, arena, 4096, MAIL_CACHE_FTS_MAX_TEXT);
@@ -325,6 +330,7 @@ int mail_cache_fill_fts(struct mail_index *index, int64_t id,
 					ret = -1;
 			}
 		}
-	} SCRATCH_END;
+	}
+	arena_destroy(&arena);
 	return ret;
 }
