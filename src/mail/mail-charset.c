@@ -182,17 +182,17 @@ static int translate(struct charset_translation *t, const void *src,
 	}
 	/* an incomplete sequence is pending: convert it joined with src
 	   (only happens at chunk boundaries, so the copy is rare) */
-	SCRATCH_BEGIN {
-		size_t plen = t->pending_len;
-		unsigned char *tmp = t_malloc(size_add(plen, size));
+	/* (heap, not scratch: out may itself be a scratch buffer) */
+	size_t plen = t->pending_len;
+	unsigned char *tmp = i_malloc(size_add(plen, size));
 
-		memcpy(tmp, t->pending, plen);
-		memcpy(tmp + plen, p, size);
-		t->pending_len = 0;
-		ret = t->cd == (iconv_t)-1 ?
-			translate_utf8(t, tmp, plen + size, out, final) :
-			translate_iconv(t, tmp, plen + size, out, final);
-	} SCRATCH_END;
+	memcpy(tmp, t->pending, plen);
+	memcpy(tmp + plen, p, size);
+	t->pending_len = 0;
+	ret = t->cd == (iconv_t)-1 ?
+		translate_utf8(t, tmp, plen + size, out, final) :
+		translate_iconv(t, tmp, plen + size, out, final);
+	i_free(tmp);
 	return ret;
 }
 

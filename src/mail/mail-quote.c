@@ -70,16 +70,16 @@ int imap_mail_append_nstring_nolf(struct buf *out, const char *s)
 
 	if (s == NULL || strpbrk(s, "\r\n") == NULL)
 		return imap_mail_append_nstring(out, s);
-	SCRATCH_BEGIN {
-		size_t len = strlen(s), n = 0;
-		char *tmp = t_malloc(len + 1);
+	/* (heap, not scratch: out may itself be a scratch buffer) */
+	size_t len = strlen(s), n = 0;
+	char *tmp = i_malloc(len + 1);
 
-		for (size_t i = 0; i < len; i++) {
-			if (s[i] != '\r' && s[i] != '\n')
-				tmp[n++] = s[i];
-		}
-		ret = imap_mail_append_string(out, tmp, n);
-	} SCRATCH_END;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '\r' && s[i] != '\n')
+			tmp[n++] = s[i];
+	}
+	ret = imap_mail_append_string(out, tmp, n);
+	i_free(tmp);
 	return ret;
 }
 
@@ -119,8 +119,8 @@ int imap_mail_append_string_for_humans(struct buf *out, const char *s)
 		return buf_append_c(out, '"');
 	}
 
-	SCRATCH_BEGIN {
-		char *tmp = t_malloc(len + 1);
+	{
+		char *tmp = i_malloc(len + 1);
 
 		last_lwsp = true;
 		for (i = 0; i < len; i++) {
@@ -137,6 +137,7 @@ int imap_mail_append_string_for_humans(struct buf *out, const char *s)
 			n--;
 		ret = n == 0 ? buf_append_str(out, "\"\"") :
 			append_literal(out, tmp, n);
-	} SCRATCH_END;
+		i_free(tmp);
+	}
 	return ret;
 }

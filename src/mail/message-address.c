@@ -346,14 +346,15 @@ struct message_address *message_address_parse(struct arena *arena,
 	/* a group takes two entries for its markers */
 	ctx.max = max_addresses == 0 ? MESSAGE_ADDRESS_DEFAULT_MAX :
 		max_addresses;
-	SCRATCH_BEGIN {
-		buf_init(&ctx.str, scratch_arena(), 128, size + 16);
-		buf_init(&ctx.comment, scratch_arena(), 64, size + 16);
-		rfc822_lex_init(&ctx.lex, value, size);
-		ctx.lex.last_comment = &ctx.comment;
-		if (rfc822_skip_cfws(&ctx.lex) > 0)
-			parse_address_list(&ctx);
-	} SCRATCH_END;
+	/* temporaries on the heap: arena may be the scratch arena */
+	buf_init(&ctx.str, NULL, 128, size + 16);
+	buf_init(&ctx.comment, NULL, 64, size + 16);
+	rfc822_lex_init(&ctx.lex, value, size);
+	ctx.lex.last_comment = &ctx.comment;
+	if (rfc822_skip_cfws(&ctx.lex) > 0)
+		parse_address_list(&ctx);
+	buf_free(&ctx.str);
+	buf_free(&ctx.comment);
 	return ctx.first;
 }
 

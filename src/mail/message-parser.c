@@ -47,6 +47,9 @@ struct part_pos {
 
 struct parser {
 	struct arena *arena;
+	/* parse-time data (Content-Type values, boundaries); arena may be
+	   the scratch arena, so no scratch frames are used here */
+	struct arena *tmp;
 	const unsigned char *data;
 	size_t size;
 	size_t pos;
@@ -198,32 +201,23 @@ static void header_field_seen(struct parser *ctx, struct header_info *info,
 	} else if (message_header_name_equals(field->name, "Content-Type") &&
 		   !info->seen_content_type) {
 		info->seen_content_type = true;
-		SCRATCH_BEGIN {
-			message_content_type_parse(scratch_arena(),
-				field->value.ptr, field->value.len,
-				&info->content);
-			/* keep only the boundary beyond this frame */
-			const char *b = message_part_param_get(
-				info->content.params,
-				info->content.params_count, "boundary");
-			info->content.type = arena_strdup(ctx->arena,
-				info->content.type);
-			info->content.subtype = arena_strdup(ctx->arena,
-				info->content.subtype);
-			info->content.params = NULL;
-			info->content.params_count = 0;
-			if (b != NULL) {
-				struct message_part_param *bp =
-					arena_new(ctx->arena,
-						struct message_part_param, 1);
-				bp->name = "boundary";
-				bp->value = arena_strndup(ctx->arena, b,
-					I_MIN(strlen(b),
-						BOUNDARY_STRING_MAX_LEN));
-				info->content.params = bp;
-				info->content.params_count = 1;
-			}
-		} SCRATCH_END;
+		message_content_type_parse(ctx->tmp, field->value.ptr,
+			field->value.len, &info->content);
+		/* keep only the boundary (truncated as Dovecot does) */
+		const char *b = message_part_param_get(info->content.params,
+			info->content.params_count, "boundary");
+		info->content.params = NULL;
+		info->content.params_count = 0;
+		if (b != NULL) {
+			struct message_part_param *bp = arena_new(ctx->tmp,
+				struct message_part_param, 1);
+
+			bp->name = "boundary";
+			bp->value = arena_strndup(ctx->tmp, b,
+				I_MIN(strlen(b), BOUNDARY_STRING_MAX_LEN));
+			info->content.params = bp;
+			info->content.params_count = 1;
+		}
 	}
 }
 
@@ -559,6 +553,7 @@ struct message_part *message_parse(struct arena *arena, const void *data,
 	else
 		message_parser_limits_default(&ctx.limits);
 
+	ctx.tmp = arena_create("message parser", 4096);
 	array_init(&ctx.boundaries, NULL, 4);
 	array_init(&ctx.parts, NULL, 8);
 	array_init(&ctx.open, NULL, 8);
@@ -568,6 +563,7 @@ struct message_part *message_parse(struct arena *arena, const void *data,
 	array_free(&ctx.boundaries);
 	array_free(&ctx.parts);
 	array_free(&ctx.open);
+	arena_destroy(&ctx.tmp);
 
 	if ((flags & MESSAGE_PARSER_FLAG_PART_DATA) != 0) {
 		const char *error;

@@ -140,8 +140,10 @@ static inline uint64_t message_part_body_pos(const struct message_part *p)
  * IMAP section-part lookup (RFC 3501 6.4.5): nums[0..count) is a part
  * specifier such as 1.2.3.  In a non-multipart message only 1 exists and
  * is the message body; a message/rfc822 part's subparts are those of the
- * encapsulated message.  Returns NULL if there is no such part.
- * With count == 0 returns root.
+ * encapsulated message.  As Dovecot 2.3, a leaf answers to one extra "1"
+ * ("1.1" of a text part is that part; "1.1.1" is nothing).  Returns NULL
+ * if there is no such part (IMAP then sends an empty string).  With
+ * count == 0 returns root.
  */
 struct message_part *message_part_find(struct message_part *root,
 	const uint32_t *nums, unsigned int count);

@@ -9,6 +9,9 @@ struct message_part *message_part_find(struct message_part *root,
 	const uint32_t *nums, unsigned int count)
 {
 	struct message_part *part = root;
+	/* a non-multipart part answers to one "1" (its own body), as in
+	   Dovecot 2.3: "1.1" of a leaf is the leaf, "1.1.1" is nothing */
+	bool one_used = false;
 
 	for (unsigned int i = 0; i < count && part != NULL; i++) {
 		uint32_t num = nums[i];
@@ -19,15 +22,18 @@ struct message_part *message_part_find(struct message_part *root,
 			part = part->children;
 			for (; num > 1 && part != NULL; num--)
 				part = part->next;
-		} else if (num != 1) {
-			/* only 1 exists in a non-multipart */
+			one_used = false;
+		} else if (num != 1 || one_used) {
 			return NULL;
+		} else {
+			one_used = true;
 		}
 		if (part != NULL && i + 1 < count &&
 		    (part->flags & MESSAGE_PART_FLAG_MESSAGE_RFC822) != 0) {
 			/* deeper numbers address the encapsulated
 			   message's parts */
 			part = part->children;
+			one_used = false;
 		}
 	}
 	return part;

@@ -104,21 +104,21 @@ static int iterate_headers(struct iterate_ctx *ctx,
 	message_header_iter_init(&iter, ctx->msg + part->physical_pos,
 		part->header_size.physical_size);
 	while (ret == 0 && message_header_iter_next(&iter, &field)) {
-		SCRATCH_BEGIN {
-			const char *name = field.no_colon ? "" :
-				t_strndup(field.name.ptr, field.name.len);
-			struct buf value;
+		/* heap temporaries: the callback may use scratch frames */
+		char *name = i_strndup(field.no_colon ? "" : field.name.ptr,
+			field.no_colon ? 0 : field.name.len);
+		struct buf value;
 
-			buf_init(&value, scratch_arena(), field.value.len + 16,
-				TEXT_MAX_HEADER_VALUE);
+		buf_init(&value, NULL, field.value.len + 16,
+			TEXT_MAX_HEADER_VALUE);
+		if (message_header_value_to_utf8(field.value.ptr,
+			field.value.len, &value) < 0) {
 			/* a value too long is cut, not skipped */
-			if (message_header_value_to_utf8(field.value.ptr,
-				field.value.len, &value) < 0) {
-				/* keep what fit */
-			}
-			ret = ctx->cb(ctx->context, part, MESSAGE_TEXT_HEADER,
-				name, buf_cstr(&value), value.used);
-		} SCRATCH_END;
+		}
+		ret = ctx->cb(ctx->context, part, MESSAGE_TEXT_HEADER, name,
+			buf_cstr(&value), value.used);
+		buf_free(&value);
+		i_free(name);
 	}
 	return ret;
 }
@@ -321,14 +321,13 @@ bool message_search_header_value(struct message_search *search,
 {
 	bool ret;
 
-	message_search_reset(search);
-	SCRATCH_BEGIN {
-		struct buf out;
+	struct buf out;
 
-		buf_init(&out, scratch_arena(), size + 16, 0);
-		if (message_header_value_to_utf8(value, size, &out) < 0)
-			i_panic("unbounded buffer overflowed");
-		ret = message_search_feed(search, out.data, out.used);
-	} SCRATCH_END;
+	message_search_reset(search);
+	buf_init(&out, NULL, size + 16, 0);
+	if (message_header_value_to_utf8(value, size, &out) < 0)
+		i_panic("unbounded buffer overflowed");
+	ret = message_search_feed(search, out.data, out.used);
+	buf_free(&out);
 	return ret;
 }
