@@ -14,6 +14,18 @@ static const struct imap_command_def imap_commands[] = {
 	{ "ID", cmd_id, ANY_STATE, IMAP_CMD_FLAG_NONE },
 	{ "LOGOUT", cmd_logout, ANY_STATE, IMAP_CMD_FLAG_NONE },
 	{ "NOOP", cmd_noop, ANY_STATE, IMAP_CMD_FLAG_NONE },
+	{ "SEARCH", cmd_search, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_USES_SEQS },
+	{ "SORT", cmd_sort, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_USES_SEQS },
+	{ "THREAD", cmd_thread, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_USES_SEQS },
+	{ "UID SEARCH", cmd_search, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_NONE },
+	{ "UID SORT", cmd_sort, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_NONE },
+	{ "UID THREAD", cmd_thread, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_NONE },
 	/* Runs the "UID <name>" row (cmd_uid). */
 	{ "UID", cmd_uid, IMAP_CLIENT_STATE_SELECTED, IMAP_CMD_FLAG_NONE },
 };

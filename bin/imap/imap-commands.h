@@ -97,6 +97,9 @@ imap_cmd_func_t cmd_capability;
 imap_cmd_func_t cmd_id;
 imap_cmd_func_t cmd_logout;
 imap_cmd_func_t cmd_noop;
+imap_cmd_func_t cmd_search;
+imap_cmd_func_t cmd_sort;
+imap_cmd_func_t cmd_thread;
 imap_cmd_func_t cmd_uid;
 
 #endif
