@@ -218,6 +218,7 @@ struct message_search {
 	char *key;      /* folded */
 	size_t key_len;
 	struct buf window; /* tail of earlier text + the new folded piece */
+	const struct message_part *last_part; /* whose body was fed last */
 	bool matched;
 };
 
@@ -242,6 +243,7 @@ struct message_search *message_search_init(struct arena *arena,
 void message_search_reset(struct message_search *search)
 {
 	buf_reset(&search->window);
+	search->last_part = NULL;
 	search->matched = search->key_len == 0;
 }
 
@@ -276,13 +278,16 @@ static int search_cb(void *context, const struct message_part *part,
 {
 	struct message_search *search = context;
 
+	/* fields and parts are separated by a line break, so a match
+	   cannot join two of them */
 	if (kind == MESSAGE_TEXT_HEADER) {
 		(void)message_search_feed(search, "\n", 1);
 		(void)message_search_feed(search, name, strlen(name));
 		(void)message_search_feed(search, ": ", 2);
-	} else if (part != NULL && search->window.used > 0 &&
-		   search->window.data[search->window.used - 1] != '\n') {
+		search->last_part = NULL;
+	} else if (part != search->last_part) {
 		(void)message_search_feed(search, "\n", 1);
+		search->last_part = part;
 	}
 	return message_search_feed(search, text, size) ? 1 : 0;
 }
