@@ -181,6 +181,8 @@ static int parse_timezone(const char *s, size_t len)
 		int hh = parse_num(s + 1, 2), mm = parse_num(s + 3, 2);
 		int offset = hh * 60 + mm;
 
+		if (hh > 23 || mm > 59)
+			return 0; /* no such zone: +0000 */
 		return s[0] == '-' ? -offset : offset;
 	}
 	for (size_t i = 0; i < N_ELEMENTS(zones); i++) {
@@ -352,7 +354,7 @@ bool imap_datetime_parse(const char *str, time_t *time_r, int *tz_offset_r)
 	min = parse_num(str + 3, 2);
 	sec = parse_num(str + 6, 2);
 	tz = parse_num(str + 10, 2) * 60 + parse_num(str + 12, 2);
-	if (parse_num(str + 12, 2) > 59)
+	if (parse_num(str + 10, 2) > 23 || parse_num(str + 12, 2) > 59)
 		return false;
 	if (str[9] == '-')
 		tz = -tz;

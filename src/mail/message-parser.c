@@ -436,9 +436,13 @@ static void parse_structure(struct parser *ctx)
 			part_set_flags(ctx, part, &info);
 			if (info.boundary != NULL) {
 				/* header cut short by a boundary: empty
-				   body, the line ending goes to the parent */
+				   body, the line ending goes to the parent;
+				   a multipart's own boundary is never
+				   opened (Dovecot opens it at the empty
+				   line ending the header) */
 				pp->end = ctx->pos;
 				ctx->pos = info.boundary_pos;
+				info.content.params_count = 0;
 			}
 			start_body(ctx, &info);
 			if ((part->flags & MESSAGE_PART_FLAG_MESSAGE_RFC822) != 0) {
