@@ -778,6 +778,7 @@ class RoostServer:
                 except OSError:
                     pass
             for pid in left:
+                _wait_dead(pid)
                 _reap(pid)
         if self.proc is not None:
             problems += self.sanitizer_reports()
@@ -889,6 +890,17 @@ class RoostServer:
         c = AuthClient(os.path.join(self.base_dir, socket_name))
         c.connect()
         return c
+
+
+def _wait_dead(pid, timeout=10):
+    """Waits until a killed process is gone or a zombie."""
+    def dead():
+        st = proc_stat(pid)
+        return st is None or st[1] in ("Z", "X")
+    try:
+        wait_until(dead, timeout, 0.02, "process %d to die" % pid)
+    except HarnessError:
+        pass
 
 
 def _reap(pid):
