@@ -14,6 +14,29 @@ static const struct imap_command_def imap_commands[] = {
 	{ "ID", cmd_id, ANY_STATE, IMAP_CMD_FLAG_NONE },
 	{ "LOGOUT", cmd_logout, ANY_STATE, IMAP_CMD_FLAG_NONE },
 	{ "NOOP", cmd_noop, ANY_STATE, IMAP_CMD_FLAG_NONE },
+	/* The mailbox commands (imap-sync.h). */
+	{ "SELECT", cmd_select, ANY_STATE, IMAP_CMD_FLAG_BREAKS_MAILBOX },
+	{ "EXAMINE", cmd_examine, ANY_STATE, IMAP_CMD_FLAG_BREAKS_MAILBOX },
+	{ "CLOSE", cmd_close, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_BREAKS_MAILBOX },
+	{ "UNSELECT", cmd_unselect, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_BREAKS_MAILBOX },
+	{ "CHECK", cmd_check, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_BREAKS_SEQS },
+	{ "EXPUNGE", cmd_expunge, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_BREAKS_SEQS },
+	{ "UID EXPUNGE", cmd_expunge, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_BREAKS_SEQS },
+	{ "ENABLE", cmd_enable, ANY_STATE, IMAP_CMD_FLAG_NONE },
+	{ "NAMESPACE", cmd_namespace, ANY_STATE, IMAP_CMD_FLAG_NONE },
+	{ "LIST", cmd_list, ANY_STATE, IMAP_CMD_FLAG_NONE },
+	{ "LSUB", cmd_lsub, ANY_STATE, IMAP_CMD_FLAG_NONE },
+	{ "STATUS", cmd_status, ANY_STATE, IMAP_CMD_FLAG_NONE },
+	{ "CREATE", cmd_create, ANY_STATE, IMAP_CMD_FLAG_NONE },
+	{ "DELETE", cmd_delete, ANY_STATE, IMAP_CMD_FLAG_NONE },
+	{ "RENAME", cmd_rename, ANY_STATE, IMAP_CMD_FLAG_NONE },
+	{ "SUBSCRIBE", cmd_subscribe, ANY_STATE, IMAP_CMD_FLAG_NONE },
+	{ "UNSUBSCRIBE", cmd_unsubscribe, ANY_STATE, IMAP_CMD_FLAG_NONE },
 	{ "SEARCH", cmd_search, IMAP_CLIENT_STATE_SELECTED,
 	  IMAP_CMD_FLAG_USES_SEQS },
 	{ "SORT", cmd_sort, IMAP_CLIENT_STATE_SELECTED,
@@ -56,7 +79,7 @@ const struct imap_command_def *imap_command_get(unsigned int idx)
  * UID FETCH/STORE/COPY/MOVE/SEARCH/SORT/THREAD/EXPUNGE: the rows are
  * named "UID <NAME>"; the handler sees cmd->uid and the arguments after
  * the name.  Dovecot's text for an unknown one: "BAD Error in IMAP command
- * UID: Unknown command FOO".
+ * UID FOO: Unknown command.".
  */
 enum imap_cmd_result cmd_uid(struct imap_cmd *cmd)
 {
@@ -68,7 +91,7 @@ enum imap_cmd_result cmd_uid(struct imap_cmd *cmd)
 	def = imap_command_find(t_printf("UID %s", name));
 	if (def == NULL) {
 		imap_client_send_tagline(cmd->client, t_printf("BAD Error in "
-			"IMAP command UID: Unknown command %s", name));
+			"IMAP command UID %s: Unknown command.", name));
 		return IMAP_CMD_DONE;
 	}
 	cmd->def = def;

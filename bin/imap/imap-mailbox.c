@@ -14,6 +14,8 @@
 #include "imap-client.h"
 #include "imap-sync.h"
 
+#include <strings.h>
+
 /* A sequence set can't have more elements than a line has bytes. */
 #define IMAP_SEQSET_MAX_RANGES (1024 * 1024)
 
@@ -52,43 +54,63 @@ int imap_mailbox_name_decode(struct imap_client *client, const char *name,
 {
 	struct buf utf8;
 
-	if (imap_client_has_enabled(client, IMAP_FEATURE_UTF8_ACCEPT)) {
-		/* RFC 6855 §3: names are UTF-8 as they are. */
-		if (!imap_utf8_is_valid(name, strlen(name))) {
-			*error_r = "Mailbox name is not valid UTF-8";
-			return -1;
-		}
-		*vname_r = arena_strdup(arena, name);
-		return 0;
-	}
 	buf_init(&utf8, arena, strlen(name) + 1, 0);
 	if (imap_utf7_to_utf8(name, &utf8) < 0) {
 		/* Dovecot 2.3's text. */
-		*error_r = "Mailbox name is not valid mUTF-7";
+		*error_r = "NO Mailbox name is not valid mUTF-7";
 		return -1;
 	}
 	*vname_r = buf_cstr(&utf8);
+	if (mail_namespace_find(client->mail_user, *vname_r) == NULL) {
+		const struct mail_namespace *ns =
+			mail_namespace_find_inbox(client->mail_user);
+
+		*error_r = t_printf("NO Client tried to access nonexistent "
+			"namespace. (Mailbox name should probably be prefixed "
+			"with: %s)", ns == NULL ? "" : ns->prefix);
+		return -1;
+	}
 	return 0;
+}
+
+bool imap_mailbox_name_equals(const char *vname1, const char *vname2)
+{
+	if (strcasecmp(vname1, "INBOX") == 0 &&
+	    strcasecmp(vname2, "INBOX") == 0)
+		return true;
+	return strcmp(vname1, vname2) == 0;
+}
+
+/* vname in modified UTF-7 (scratch memory). */
+static const char *mailbox_name_to_utf7(const char *vname)
+{
+	struct buf utf7;
+
+	buf_init(&utf7, scratch_arena(), strlen(vname) * 2 + 8, 0);
+	if (imap_utf8_to_utf7(vname, &utf7) < 0) {
+		/* Storage keeps valid UTF-8; a name that is not is sent
+		   as it is rather than not at all. */
+		return vname;
+	}
+	return buf_cstr(&utf7);
 }
 
 int imap_mailbox_name_append(struct imap_client *client, struct buf *dest,
 	const char *vname)
 {
-	struct buf utf7;
+	(void)client;
+	return imap_append_astring(dest, mailbox_name_to_utf7(vname));
+}
 
-	if (imap_client_has_enabled(client, IMAP_FEATURE_UTF8_ACCEPT))
-		return imap_append_astring(dest, vname);
-	buf_init(&utf7, scratch_arena(), strlen(vname) * 2 + 8, 0);
-	if (imap_utf8_to_utf7(vname, &utf7) < 0) {
-		/* Storage keeps valid UTF-8; an invalid name on disk is
-		   sent as it is rather than not at all. */
-		return imap_append_astring(dest, vname);
-	}
-	return imap_append_astring(dest, buf_cstr(&utf7));
+int imap_mailbox_name_append_quoted(struct imap_client *client,
+	struct buf *dest, const char *vname)
+{
+	(void)client;
+	return imap_append_quoted(dest, mailbox_name_to_utf7(vname), false);
 }
 
 const char *imap_storage_error_tagline(struct imap_client *client,
-	bool trycreate)
+	unsigned int flags)
 {
 	enum mail_error error;
 	const char *text, *code = NULL;
@@ -114,7 +136,10 @@ const char *imap_storage_error_tagline(struct imap_client *client,
 		code = "OVERQUOTA";
 		break;
 	case MAIL_ERROR_NOTFOUND:
-		code = trycreate ? "TRYCREATE" : "NONEXISTENT";
+		if ((flags & IMAP_STORAGE_ERROR_TRYCREATE) != 0)
+			code = "TRYCREATE";
+		else if ((flags & IMAP_STORAGE_ERROR_NONEXISTENT) != 0)
+			code = "NONEXISTENT";
 		break;
 	case MAIL_ERROR_EXISTS:
 		code = "ALREADYEXISTS";

@@ -349,3 +349,9 @@ enum imap_cmd_result imap_cmd_sync_reply(struct imap_cmd *cmd,
 	imap_client_send_tagline(client, tagline);
 	return IMAP_CMD_DONE;
 }
+
+enum imap_cmd_result imap_cmd_reply(struct imap_cmd *cmd, const char *tagline)
+{
+	imap_client_send_tagline(cmd->client, tagline);
+	return IMAP_CMD_DONE;
+}

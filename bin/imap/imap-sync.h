@@ -50,8 +50,8 @@ enum imap_feature {
 	IMAP_FEATURE_CONDSTORE = 0x01,
 	/* implies CONDSTORE */
 	IMAP_FEATURE_QRESYNC = 0x02,
-	/* RFC 6855: mailbox names are sent and received in UTF-8 */
-	IMAP_FEATURE_UTF8_ACCEPT = 0x04,
+	/* (UTF8=ACCEPT, RFC 6855, is not offered: Dovecot 2.3 has it
+	   neither.) */
 };
 
 /* Per-selection state kept by imap-sync.c (client->sync). */
@@ -173,6 +173,11 @@ int imap_sync(struct imap_client *client, unsigned int flags);
 enum imap_cmd_result imap_cmd_sync_reply(struct imap_cmd *cmd,
 	unsigned int flags, const char *tagline);
 
+/* Sends the tagged reply without syncing (commands that Dovecot doesn't
+   sync after: LIST, CREATE, ...).  Returns IMAP_CMD_DONE. */
+enum imap_cmd_result imap_cmd_reply(struct imap_cmd *cmd,
+	const char *tagline);
+
 /*
  * FETCH/STORE: the MODSEQ of a message just sent in a FETCH response, so
  * the HIGHESTMODSEQ sent at the end of the command stays consistent
@@ -209,27 +214,40 @@ void imap_sync_set_searchres(struct imap_client *client,
 	const struct seq_range *uids, unsigned int count);
 
 /*
- * Mailbox names on the wire: decodes a client's name (modified UTF-7, or
- * UTF-8 with UTF8=ACCEPT enabled) to the UTF-8 vname storage uses.
- * Returns 0, or -1 when the name is not valid (*error_r: Dovecot's
- * "Mailbox name is not valid mUTF-7"-style text for a NO [CANNOT]).
- * "INBOX" in any case becomes "INBOX".
+ * Mailbox names on the wire: decodes a client's name (modified UTF-7,
+ * RFC 3501 §5.1.3) to the UTF-8 vname storage uses, and
+ * checks that a namespace holds it.  Returns 0, or -1 with the whole
+ * tagged reply in *error_r, as Dovecot 2.3 words it ("NO Mailbox name is
+ * not valid mUTF-7", "NO Client tried to access nonexistent namespace.
+ * (Mailbox name should probably be prefixed with: INBOX.)").  Storage
+ * matches "INBOX" in any case.
  */
 int imap_mailbox_name_decode(struct imap_client *client, const char *name,
 	struct arena *arena, const char **vname_r, const char **error_r);
-/* Appends vname as an IMAP astring (quoted, or a literal) in modified
-   UTF-7 (UTF-8 with UTF8=ACCEPT).  0, or -1 when dest's max was
-   reached. */
+/* Whether two vnames name the same mailbox ("INBOX" in any case). */
+bool imap_mailbox_name_equals(const char *vname1, const char *vname2);
+/* Appends vname in modified UTF-7 as an IMAP astring (an atom when
+   possible, else quoted or a literal), as LIST and STATUS do.  0, or -1
+   when dest's max was reached. */
 int imap_mailbox_name_append(struct imap_client *client, struct buf *dest,
 	const char *vname) ATTR_NODISCARD;
+/* The same, always as a quoted string (NAMESPACE prefixes). */
+int imap_mailbox_name_append_quoted(struct imap_client *client,
+	struct buf *dest, const char *vname) ATTR_NODISCARD;
 
+enum imap_storage_error_flags {
+	/* A missing mailbox is [TRYCREATE] (APPEND, COPY, MOVE). */
+	IMAP_STORAGE_ERROR_TRYCREATE = 0x01,
+	/* A missing mailbox is [NONEXISTENT] (DELETE, RENAME; Dovecot 2.3
+	   sends no code for SELECT, STATUS, SUBSCRIBE). */
+	IMAP_STORAGE_ERROR_NONEXISTENT = 0x02,
+};
 /*
  * The tagged NO for a storage failure: "NO [CODE] text" from
- * mail_user_get_last_error() (TRYCREATE instead of NONEXISTENT when
- * trycreate, for APPEND/COPY/MOVE), as Dovecot 2.3 words it.  Scratch
- * memory.
+ * mail_user_get_last_error(), as Dovecot 2.3 words it; flags: enum
+ * imap_storage_error_flags.  Scratch memory.
  */
 const char *imap_storage_error_tagline(struct imap_client *client,
-	bool trycreate);
+	unsigned int flags);
 
 #endif
