@@ -16,7 +16,7 @@ const struct imap_capability_def imap_capability_defs[] = {
 	{ "LOGIN-REFERRALS", PRE | POST, true },
 	{ "ID", PRE | POST, true },
 	{ "ENABLE", PRE | POST, true },
-	{ "IDLE", PRE | POST, false },
+	{ "IDLE", PRE | POST, true },
 	{ "SORT", POST, true },
 	{ "SORT=DISPLAY", POST, true },
 	{ "THREAD=REFERENCES", POST, true },

@@ -28,6 +28,7 @@ static const struct imap_command_def imap_commands[] = {
 	{ "UID EXPUNGE", cmd_expunge, IMAP_CLIENT_STATE_SELECTED,
 	  IMAP_CMD_FLAG_BREAKS_SEQS },
 	{ "ENABLE", cmd_enable, ANY_STATE, IMAP_CMD_FLAG_NONE },
+	{ "IDLE", cmd_idle, ANY_STATE, IMAP_CMD_FLAG_BREAKS_SEQS },
 	{ "NAMESPACE", cmd_namespace, ANY_STATE, IMAP_CMD_FLAG_NONE },
 	{ "LIST", cmd_list, ANY_STATE, IMAP_CMD_FLAG_NONE },
 	{ "LSUB", cmd_lsub, ANY_STATE, IMAP_CMD_FLAG_NONE },

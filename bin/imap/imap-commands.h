@@ -105,6 +105,7 @@ imap_cmd_func_t cmd_unselect;
 imap_cmd_func_t cmd_check;
 imap_cmd_func_t cmd_expunge;
 imap_cmd_func_t cmd_enable;
+imap_cmd_func_t cmd_idle;
 imap_cmd_func_t cmd_namespace;
 imap_cmd_func_t cmd_list;
 imap_cmd_func_t cmd_lsub;
