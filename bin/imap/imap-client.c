@@ -72,6 +72,13 @@ const char *imap_client_get_capability(struct imap_client *client)
 	if (imap_capability_append_postlogin(&str, client->set.imap_capability,
 		    client->set.imap_literal_minus) < 0)
 		i_panic("unbounded buffer failed");
+	/* Dovecot 2.3 adds SPECIAL-USE when a mailbox has special_use,
+	   unless imap_capability replaces the list. */
+	if (client->set.special_use_mailboxes &&
+	    (client->set.imap_capability[0] == '\0' ||
+	     client->set.imap_capability[0] == '+') &&
+	    buf_append_str(&str, " SPECIAL-USE") < 0)
+		i_panic("unbounded buffer failed");
 	return buf_cstr(&str);
 }
 

@@ -52,6 +52,9 @@ struct imap_client_settings {
 	bool imap_literal_minus;
 	bool verbose_proctitle;
 	uint64_t imap_max_line_length;
+	/* A namespace mailbox { } has special_use (SPECIAL-USE is then
+	   advertised). */
+	bool special_use_mailboxes;
 	/* IDLE's "* OK Still here" interval (0 = never). */
 	unsigned int imap_idle_notify_interval_msecs;
 };

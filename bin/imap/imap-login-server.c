@@ -103,6 +103,27 @@ static int parse_gid(const char *value, gid_t *gid_r, const char **error_r)
 	return restrict_access_lookup_group(value, gid_r, error_r);
 }
 
+/* Whether any namespace's mailbox { } sets special_use. */
+static bool has_special_use(const struct config *c,
+	const struct config_filter *filter)
+{
+	const struct config_section *const *namespaces, *const *boxes;
+	unsigned int i, j, ns_count, box_count;
+	const char *value;
+
+	namespaces = config_get_sections(c, filter, "namespace", &ns_count);
+	for (i = 0; i < ns_count; i++) {
+		boxes = config_section_children(namespaces[i], "mailbox",
+			&box_count);
+		for (j = 0; j < box_count; j++) {
+			value = config_section_get(boxes[j], "special_use");
+			if (value != NULL && *value != '\0')
+				return true;
+		}
+	}
+	return false;
+}
+
 /* Reads the settings that apply to this session (protocol imap, the
    client's addresses). */
 static void session_settings(const struct login_handoff_request *req,
@@ -130,6 +151,7 @@ static void session_settings(const struct login_handoff_request *req,
 		config_get_size(c, filter, "imap_max_line_length");
 	set_r->imap_idle_notify_interval_msecs =
 		config_get_time_msecs(c, filter, "imap_idle_notify_interval");
+	set_r->special_use_mailboxes = has_special_use(c, filter);
 }
 
 /*
