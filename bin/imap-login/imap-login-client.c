@@ -29,9 +29,12 @@ static void imap_client_create(struct login_client *common)
 	client->literal_minus =
 		login_client_setting_bool(common, "imap_literal_minus");
 	memset(&set, 0, sizeof(set));
-	/* Pre-login lines are short: Dovecot's limit is its login input
-	   buffer; SASL initial responses may need more. */
-	set.max_line_length = LOGIN_MAX_INBUF_SIZE;
+	/* The parser consumes the line as it arrives, so the connection's
+	   input buffer (LOGIN_MAX_INBUF_SIZE) doesn't bound a line.  Most
+	   pre-login lines are short, but ID may legally carry 30 pairs of
+	   1024-byte values (RFC 2971), which Dovecot accepts: allow that
+	   much and no more before login. */
+	set.max_line_length = IMAP_LOGIN_MAX_LINE_LENGTH;
 	set.max_literal_size = IMAP_LOGIN_MAX_LITERAL_SIZE;
 	set.max_list_depth = 1;
 	set.literal_minus_only = client->literal_minus;

@@ -16,6 +16,8 @@ struct imap_parser;
 /* Literals in pre-login commands (LOGIN's password) are limited to this
    (Dovecot: "* BYE Literal size too large" from 8192 bytes on). */
 #define IMAP_LOGIN_MAX_LITERAL_SIZE 8191
+/* Longest pre-login command line (see imap_client_create()). */
+#define IMAP_LOGIN_MAX_LINE_LENGTH (64 * 1024)
 
 enum imap_login_input_state {
 	IMAP_LOGIN_STATE_TAG,
