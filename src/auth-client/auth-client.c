@@ -617,6 +617,15 @@ void auth_client_request_abort(struct auth_client_request **_request)
 	if (request == NULL)
 		return;
 	*_request = NULL;
+	/* Tell the server, as Dovecot's login processes do, so it doesn't
+	   keep (and later log) a request nobody waits for. */
+	if (request->auth_line == NULL && !request->fail_pending &&
+	    request->client->conn != NULL && request->client->handshake_done) {
+		SCRATCH_BEGIN {
+			send_line(request->client,
+				t_printf("CANCEL\t%u\n", request->id));
+		} SCRATCH_END;
+	}
 	request_free(request);
 }
 

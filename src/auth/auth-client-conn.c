@@ -425,6 +425,18 @@ static bool client_handle_cont(struct auth_client_conn *conn,
 	return true;
 }
 
+/* The client gave up on a request (e.g. the IMAP client sent "*"): forget
+   it, including a pending delayed FAIL.  Unknown ids are ignored: the
+   request may have finished while the CANCEL was on its way. */
+static void client_handle_cancel(struct auth_client_conn *conn,
+	const struct auth_client_cmd *cmd)
+{
+	struct client_req *req = client_req_find(conn, cmd->id);
+
+	if (req != NULL)
+		client_req_free(req);
+}
+
 static bool client_handle_line(struct auth_client_conn *conn,
 	const char *line)
 {
@@ -484,6 +496,9 @@ static bool client_handle_line(struct auth_client_conn *conn,
 		return client_handle_auth(conn, &cmd);
 	case AUTH_CLIENT_CMD_CONT:
 		return client_handle_cont(conn, &cmd);
+	case AUTH_CLIENT_CMD_CANCEL:
+		client_handle_cancel(conn, &cmd);
+		return true;
 	case AUTH_CLIENT_CMD_VERSION:
 	case AUTH_CLIENT_CMD_CPID:
 		break;

@@ -127,6 +127,14 @@ int auth_client_parse_line(struct arena *arena, const char *line,
 		cmd_r->data = args[2];
 		return 0;
 	}
+	if (strcmp(args[0], "CANCEL") == 0) {
+		cmd_r->type = AUTH_CLIENT_CMD_CANCEL;
+		if (count != 2 || parse_id(args[1], &cmd_r->id) < 0) {
+			*error_r = "Invalid CANCEL";
+			return -1;
+		}
+		return 0;
+	}
 	*error_r = "Unknown command";
 	return -1;
 }

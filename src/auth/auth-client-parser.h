@@ -14,6 +14,8 @@ enum auth_client_cmd_type {
 	AUTH_CLIENT_CMD_CPID,
 	AUTH_CLIENT_CMD_AUTH,
 	AUTH_CLIENT_CMD_CONT,
+	/* CANCEL <id>: the client gave up on a request (no reply). */
+	AUTH_CLIENT_CMD_CANCEL,
 };
 
 struct auth_client_param {
@@ -27,7 +29,7 @@ struct auth_client_cmd {
 	unsigned int major, minor;
 	/* CPID */
 	unsigned int pid;
-	/* AUTH and CONT */
+	/* AUTH, CONT and CANCEL */
 	unsigned int id;
 	/* AUTH */
 	const char *mech;

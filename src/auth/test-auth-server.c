@@ -116,6 +116,8 @@ static void test_handshake_and_errors(void)
 		"AUTH\t1\tPLAIN\tresp=AA\tservice=imap",/* resp not last */
 		"AUTH\t1\tPLAIN\tservice=imap\tlport=99999",
 		"BOGUS\t1",
+		"CANCEL\tx",
+		"CANCEL",
 		"",
 		"VERSION\t1\t2",
 	};
@@ -154,6 +156,19 @@ static void test_handshake_and_errors(void)
 	test_assert(auth_client_conn_input_line(conn, "CONT\t99\tAAAA"));
 	test_assert_strcmp(buf_cstr(&out),
 		"FAIL\t99\treason=Authentication request timed out\n");
+	/* CANCEL forgets a request in progress (no reply); a later CONT for
+	   it finds nothing.  Cancelling an unknown id is harmless. */
+	buf_reset(&out);
+	test_assert(auth_client_conn_input_line(conn,
+		"AUTH\t7\tPLAIN\tservice=imap"));
+	test_assert_strcmp(buf_cstr(&out), "CONT\t7\t\n");
+	buf_reset(&out);
+	test_assert(auth_client_conn_input_line(conn, "CANCEL\t7"));
+	test_assert(auth_client_conn_input_line(conn, "CANCEL\t70"));
+	test_assert_strcmp(buf_cstr(&out), "");
+	test_assert(auth_client_conn_input_line(conn, "CONT\t7\tAAAA"));
+	test_assert_strcmp(buf_cstr(&out),
+		"FAIL\t7\treason=Authentication request timed out\n");
 	buf_reset(&out);
 	test_assert(auth_client_conn_input_line(conn,
 		"AUTH\t3\tPLAIN\tservice=imap"));
