@@ -255,6 +255,13 @@ int imap_search_query_build(struct imap_cmd *cmd,
 	const char *error;
 	bool badcharset;
 
+	if ((q->ret.flags & IMAP_SEARCH_RETURN_UPDATE) != 0) {
+		/* RFC 5267 UPDATE needs the session to re-evaluate the
+		   search at every sync (CONTEXT=SEARCH, not advertised
+		   yet): refuse it rather than never sending updates. */
+		imap_search_send_bad(cmd, "Unknown SEARCH return option");
+		return -1;
+	}
 	if (imap_search_args_parse(args, cmd->arena, &iargs,
 				   &q->uses_searchres, &q->uses_modseq,
 				   &error) < 0) {

@@ -37,7 +37,8 @@ struct imap_search_query {
 
 /*
  * Parses the search keys args (to their EOL) and builds q->args for the
- * selected mailbox, with q->charset already set.  On failure the tagged
+ * selected mailbox, with q->charset and q->ret already set (RETURN
+ * (UPDATE) is refused: CONTEXT=SEARCH is not implemented).  On failure the tagged
  * reply has been sent ("BAD Error in IMAP command X: ...", or "NO
  * [BADCHARSET] Unknown charset" as Dovecot) and -1 is returned.  With
  * MODSEQ in the keys, CONDSTORE gets enabled (RFC 7162 §3.1) -- which

@@ -289,6 +289,13 @@ static void test_search_errors(void)
 		"command SEARCH: Unknown SEARCH return option");
 	check(&s, "a SEARCH HEADER", "a BAD Error in IMAP command SEARCH: "
 		"Missing parameter for search key (for search key: HEADER)");
+	check(&s, "a SEARCH RETURN (UPDATE) ALL", "a BAD Error in IMAP "
+		"command SEARCH: Unknown SEARCH return option");
+	check(&s, "a SORT RETURN (UPDATE) (ARRIVAL) UTF-8 ALL", "a BAD Error "
+		"in IMAP command SORT: Unknown SEARCH return option");
+	/* CONTEXT alone is a hint (RFC 5267 §4.2) */
+	check(&s, "t SEARCH RETURN (CONTEXT) 1", "* ESEARCH (TAG \"t\") ALL 1\n"
+		"t OK Search completed");
 	session_deinit(&s);
 	test_end();
 }
