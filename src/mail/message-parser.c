@@ -341,7 +341,13 @@ static bool boundary_reached(struct parser *ctx, struct boundary *b,
 
 	/* the rest of the boundary line belongs to the multipart */
 	lf = memchr(ctx->data + line_pos, '\n', ctx->size - line_pos);
-	ctx->pos = lf == NULL ? ctx->size : (size_t)(lf - ctx->data) + 1;
+	if (lf == NULL) {
+		/* a boundary line without its line ending at the very end
+		   starts nothing (as in Dovecot) */
+		ctx->pos = ctx->size;
+		return false;
+	}
+	ctx->pos = (size_t)(lf - ctx->data) + 1;
 	return ctx->boundaries.count > 0 &&
 		ctx->boundaries.v[ctx->boundaries.count - 1].part ==
 		current_part(ctx);
@@ -446,15 +452,15 @@ static void parse_structure(struct parser *ctx)
 			}
 			start_body(ctx, &info);
 			if ((part->flags & MESSAGE_PART_FLAG_MESSAGE_RFC822) != 0) {
-				/* the encapsulated message starts here */
-				part_append(ctx, pp->end == (size_t)-1 ?
-					ctx->pos : pp->end, false);
-				if (info.boundary != NULL) {
-					pos_of(ctx, current_idx(ctx))->end =
-						pp->end;
-				} else {
+				/* the encapsulated message starts here (pp
+				   is invalid after part_append()) */
+				size_t cut_end = pp->end;
+
+				part_append(ctx, cut_end == (size_t)-1 ?
+					ctx->pos : cut_end, false);
+				if (info.boundary == NULL)
 					continue;
-				}
+				pos_of(ctx, current_idx(ctx))->end = cut_end;
 			}
 			in_header = false;
 		}

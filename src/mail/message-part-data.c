@@ -5,7 +5,7 @@
  * Field values are taken the way Dovecot 2.3 takes them: Content-ID,
  * Content-Description, Content-Location and Content-MD5 raw (leading white
  * space skipped, folds kept; the writer removes CR/LF), the transfer
- * encoding as its first token, the language list as atoms separated by
+ * encoding only when it is a single token, the language list as atoms separated by
  * ',' with comments skipped.  The first occurrence of each field counts,
  * except for Content-Disposition where the last one does (Dovecot 2.3).
  */
@@ -54,15 +54,17 @@ static const char *raw_value(struct arena *arena, struct slice value)
 	return arena_strndup(arena, out.data, out.used);
 }
 
-static const char *parse_token_value(struct arena *arena, struct slice value)
+/* Content-Transfer-Encoding: one token and nothing else (comments
+   aside), else the field is ignored as in Dovecot. */
+static const char *parse_cte_value(struct arena *arena, struct slice value)
 {
 	struct rfc822_lex lex;
 	struct buf out;
 
 	buf_init(&out, arena, 32, value.len + 1);
 	rfc822_lex_init(&lex, value.ptr, value.len);
-	if (rfc822_skip_cfws(&lex) >= 0)
-		(void)rfc822_parse_token(&lex, &out);
+	if (rfc822_skip_cfws(&lex) < 0 || rfc822_parse_token(&lex, &out) != 0)
+		return NULL;
 	return arena_strndup(arena, out.data, out.used);
 }
 
@@ -110,7 +112,7 @@ static void parse_content_field(struct arena *arena,
 			"Content-Transfer-Encoding")) {
 		if (data->content_transfer_encoding == NULL)
 			data->content_transfer_encoding =
-				parse_token_value(arena, f->value);
+				parse_cte_value(arena, f->value);
 	} else if (message_header_name_equals(name, "Content-ID")) {
 		if (data->content_id == NULL)
 			data->content_id = raw_value(arena, f->value);
