@@ -54,6 +54,10 @@ static const struct imap_command_def imap_commands[] = {
 	  IMAP_CMD_FLAG_USES_SEQS },
 	{ "UID FETCH", cmd_fetch, IMAP_CLIENT_STATE_SELECTED,
 	  IMAP_CMD_FLAG_NONE },
+	{ "STORE", cmd_store, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_USES_SEQS },
+	{ "UID STORE", cmd_store, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_NONE },
 	/* Runs the "UID <name>" row (cmd_uid). */
 	{ "UID", cmd_uid, IMAP_CLIENT_STATE_SELECTED, IMAP_CMD_FLAG_NONE },
 };

@@ -120,5 +120,6 @@ imap_cmd_func_t cmd_sort;
 imap_cmd_func_t cmd_thread;
 imap_cmd_func_t cmd_uid;
 imap_cmd_func_t cmd_fetch;
+imap_cmd_func_t cmd_store;
 
 #endif
