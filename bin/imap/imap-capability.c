@@ -40,12 +40,12 @@ const struct imap_capability_def imap_capability_defs[] = {
 	{ "CONTEXT=SEARCH", POST, false },
 	{ "LIST-STATUS", POST, true },
 	{ "BINARY", POST, false },
-	{ "MOVE", POST, false },
+	{ "MOVE", POST, true },
 	{ "SNIPPET=FUZZY", POST, false },
 	{ "PREVIEW=FUZZY", POST, false },
 	{ "PREVIEW", POST, false },
 	{ "STATUS=SIZE", POST, true },
-	{ "SAVEDATE", POST, false },
+	{ "SAVEDATE", POST, true },
 	{ NULL, 0, false },
 };
 

@@ -58,6 +58,14 @@ static const struct imap_command_def imap_commands[] = {
 	  IMAP_CMD_FLAG_USES_SEQS },
 	{ "UID STORE", cmd_store, IMAP_CLIENT_STATE_SELECTED,
 	  IMAP_CMD_FLAG_NONE },
+	{ "COPY", cmd_copy, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_USES_SEQS },
+	{ "UID COPY", cmd_copy, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_NONE },
+	{ "MOVE", cmd_move, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_USES_SEQS | IMAP_CMD_FLAG_BREAKS_SEQS },
+	{ "UID MOVE", cmd_move, IMAP_CLIENT_STATE_SELECTED,
+	  IMAP_CMD_FLAG_BREAKS_SEQS },
 	/* Runs the "UID <name>" row (cmd_uid). */
 	{ "UID", cmd_uid, IMAP_CLIENT_STATE_SELECTED, IMAP_CMD_FLAG_NONE },
 };

@@ -121,5 +121,7 @@ imap_cmd_func_t cmd_thread;
 imap_cmd_func_t cmd_uid;
 imap_cmd_func_t cmd_fetch;
 imap_cmd_func_t cmd_store;
+imap_cmd_func_t cmd_copy;
+imap_cmd_func_t cmd_move;
 
 #endif
