@@ -15,6 +15,12 @@
 
 static struct auth_server *server;
 
+/* Keeps the master's view of this process's free client slots right. */
+static void auth_connection_closed(void *context)
+{
+	master_service_client_connection_destroyed(context);
+}
+
 static void auth_connection(const struct master_service_connection *conn,
 	void *context)
 {
@@ -44,6 +50,8 @@ int main(int argc, char **argv)
 	master_service_init_finish(ms);
 
 	server = auth_server_create(auth);
+	auth_server_set_connection_closed_callback(server,
+		auth_connection_closed, ms);
 	master_service_set_connection_callback(ms, auth_connection, NULL);
 	master_service_run(ms);
 

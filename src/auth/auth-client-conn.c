@@ -653,10 +653,14 @@ void auth_client_conn_destroy(struct auth_client_conn **_conn)
 	if (conn->next != NULL)
 		conn->next->prev = conn->prev;
 	server->client_count--;
-	if (conn->conn != NULL)
-		conn_destroy(&conn->conn);
 	explicit_bzero(conn->cookie, sizeof(conn->cookie));
-	free(conn);
+	if (conn->conn != NULL) {
+		conn_destroy(&conn->conn);
+		free(conn);
+		auth_server_connection_closed(server);
+	} else {
+		free(conn);
+	}
 }
 
 void auth_client_conn_destroy_all(struct auth_server *server)

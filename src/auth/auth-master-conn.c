@@ -431,6 +431,7 @@ static void master_conn_destroy(struct auth_master_conn *conn)
 	server->master_count--;
 	conn_destroy(&conn->conn);
 	free(conn);
+	auth_server_connection_closed(server);
 }
 
 static void master_conn_closed(struct conn *c, void *context,

@@ -17,7 +17,13 @@ struct auth_server {
 	struct auth_client_conn *clients;
 	struct auth_master_conn *masters;
 	unsigned int client_count, master_count;
+	/* Called after a socket connection of either protocol closed. */
+	void (*conn_closed)(void *context);
+	void *conn_closed_context;
 };
+
+/* Tells the owner that a socket connection went away. */
+void auth_server_connection_closed(struct auth_server *server);
 
 /* The client connection that sent CPID pid, or NULL. */
 struct auth_client_conn *

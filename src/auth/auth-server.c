@@ -34,9 +34,23 @@ void auth_server_destroy(struct auth_server **_server)
 	if (server == NULL)
 		return;
 	*_server = NULL;
+	server->conn_closed = NULL;
 	auth_client_conn_destroy_all(server);
 	auth_master_conn_destroy_all(server);
 	free(server);
+}
+
+void auth_server_set_connection_closed_callback(struct auth_server *server,
+	void (*callback)(void *context), void *context)
+{
+	server->conn_closed = callback;
+	server->conn_closed_context = context;
+}
+
+void auth_server_connection_closed(struct auth_server *server)
+{
+	if (server->conn_closed != NULL)
+		server->conn_closed(server->conn_closed_context);
 }
 
 struct auth *auth_server_get_auth(const struct auth_server *server)

@@ -53,6 +53,11 @@ struct auth *auth_server_get_auth(const struct auth_server *server);
 void auth_server_add_connection(struct auth_server *server, int fd,
 	enum auth_socket_type type);
 unsigned int auth_server_client_count(const struct auth_server *server);
+/* callback runs after each connection added with
+   auth_server_add_connection() has closed (the process uses it for its
+   client_limit accounting).  Not called from auth_server_destroy(). */
+void auth_server_set_connection_closed_callback(struct auth_server *server,
+	void (*callback)(void *context), void *context);
 unsigned int auth_server_master_count(const struct auth_server *server);
 
 /*

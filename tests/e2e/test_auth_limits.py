@@ -1,8 +1,8 @@
-"""Pending: the auth service gives a closed client connection back to its
+"""The auth service gives a closed client connection back to its
 service { client_limit } (Dovecot does; bench/run.sh with Dovecot's
 default service settings ran into it after ~2,000 logins against Roost:
 "service(auth): client_limit (4000) reached").  Passes against Dovecot;
-rename to test_auth_limits.py when it passes against Roost."""
+(It was pending until Roost did it too.)"""
 
 LIMIT = 10
 AUTH_LIMIT = """\
