@@ -271,6 +271,10 @@ struct mail_backend_ops {
 	/*
 	 * Stages a copy of another mailbox's message of the same backend,
 	 * done at commit, sharing the data when possible (hard link).
+	 * Returns 1 when staged, 0 when this backend can't copy it this way
+	 * (e.g. a copy into the same Maildir folder, where a hard link would
+	 * give two files one base name): the core then copies the bytes
+	 * through save_begin().  -1 on error.
 	 */
 	int (*save_link)(struct backend_mailbox *bbox,
 		struct backend_mailbox *src_bbox, uint32_t src_uid,

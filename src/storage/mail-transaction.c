@@ -308,6 +308,8 @@ int mail_copy(struct mailbox_transaction *t, struct mail *src,
 	    box->storage->ops->save_link(box->bbox, sbox->bbox,
 		    mail_get_uid(src), key, &bsave) < 0)
 		return -1;
+	/* a link-copied file shares the source's base name; a byte copy
+	   gets a new one and keeps the GUID in the store's record */
 	if (bsave == NULL) {
 		const void *data;
 		size_t size;
