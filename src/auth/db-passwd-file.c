@@ -44,7 +44,7 @@ static bool line_is_skipped(const char *line)
 static int passwd_line_parse(char *line, struct arena *arena,
 	struct passwd_user *pu, const char **error_r)
 {
-	char *fields[7];
+	char *fields[7] = { NULL };
 	unsigned int n = 0;
 	char *p = line, *rest = NULL;
 
