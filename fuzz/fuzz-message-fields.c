@@ -170,7 +170,8 @@ static void fuzz_imap_date(const char *in, size_t len)
 
 	if (imap_datetime_parse(s, &t, &tz)) {
 		imap_datetime_format(buf, t, tz);
-		if (!imap_datetime_parse(buf, &t2, &tz2) || t != t2 || tz != tz2)
+		if (!imap_datetime_parse(buf, &t2, &tz2) || t != t2 ||
+		    tz != tz2)
 			i_panic("date-time round trip failed: %s", buf);
 	}
 	if (imap_date_parse(s, &t)) {

@@ -45,7 +45,8 @@ static bool same_tree(const struct message_part *a,
 	const struct message_part *b)
 {
 	for (; a != NULL && b != NULL; a = a->next, b = b->next) {
-		if (a->physical_pos != b->physical_pos || a->flags != b->flags ||
+		if (a->physical_pos != b->physical_pos ||
+		    a->flags != b->flags ||
 		    memcmp(&a->header_size, &b->header_size,
 			sizeof(a->header_size)) != 0 ||
 		    memcmp(&a->body_size, &b->body_size,
@@ -111,8 +112,8 @@ static void fuzz_tree(struct arena *arena, const uint8_t *data, size_t size,
 	struct message_part *part = message_part_find(root, nums,
 		size % 5);
 	if (part != NULL) {
-		i_assert(part->physical_pos + message_part_physical_size(part) <=
-			size);
+		i_assert(part->physical_pos +
+			message_part_physical_size(part) <= size);
 		const char *names[] = { "subject", "from", "content-type" };
 		buf_reset(&out);
 		if (message_header_filter(data + part->physical_pos,
@@ -121,7 +122,8 @@ static void fuzz_tree(struct arena *arena, const uint8_t *data, size_t size,
 			i_panic("filter failed");
 	}
 
-	struct message_search *search = message_search_init(arena, "zq\xc3\xa4");
+	struct message_search *search =
+		message_search_init(arena, "zq\xc3\xa4");
 	(void)message_text_iterate(arena, root, data, size,
 		MESSAGE_TEXT_FLAG_HEADERS | MESSAGE_TEXT_FLAG_BODIES, text_cb,
 		search, &error);

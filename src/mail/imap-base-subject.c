@@ -51,7 +51,8 @@ static void remove_trailers(struct subject *subj)
 
 	while (changed) {
 		changed = false;
-		while (subj->end > subj->start && is_wsp(subj->s[subj->end - 1])) {
+		while (subj->end > subj->start &&
+		       is_wsp(subj->s[subj->end - 1])) {
 			subj->end--;
 			changed = true;
 		}

@@ -170,7 +170,8 @@ static int write_single(struct bs_ctx *ctx, const struct message_part *part)
 		text = false;
 	} else {
 		text = strcasecmp(data->content_type, "text") == 0;
-		rfc822 = (part->flags & MESSAGE_PART_FLAG_MESSAGE_RFC822) != 0 &&
+		rfc822 = (part->flags &
+			  MESSAGE_PART_FLAG_MESSAGE_RFC822) != 0 &&
 			strcasecmp(data->content_type, "message") == 0;
 		if (append_str(ctx, data->content_type) < 0 ||
 		    buf_append_c(out, ' ') < 0 ||

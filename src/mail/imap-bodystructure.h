@@ -21,9 +21,10 @@ struct message_part;
 
 /*
  * Appends the parenthesised BODYSTRUCTURE (extended true) or BODY (false)
- * of root (the tree parsed from msg[0..msg_size)) to out.  part->data is filled from
- * the message where missing (allocated from arena).  Returns 0, or -1 with
- * *error_r set if out's limit was reached or the tree does not fit msg.
+ * of root (the tree parsed from msg[0..msg_size)) to out.  part->data is
+ * filled from the message where missing (allocated from arena).  Returns
+ * 0, or -1 with *error_r set if out's limit was reached or the tree does
+ * not fit msg.
  */
 int imap_bodystructure_write(struct buf *out, struct arena *arena,
 	struct message_part *root, const void *msg, size_t msg_size,

@@ -78,7 +78,8 @@ int mail_charset_translation_begin(const char *name,
 		const char *iconv_name = name;
 
 		for (i = 0; i < N_ELEMENTS(charset_aliases); i++) {
-			if (strcasecmp(name, charset_aliases[i].mail_name) == 0) {
+			if (strcasecmp(name,
+				charset_aliases[i].mail_name) == 0) {
 				iconv_name = charset_aliases[i].iconv_name;
 				break;
 			}

@@ -3,11 +3,12 @@
  * to UTF-8, through glibc iconv.
  *
  * Charset names are matched case-insensitively with the aliases glibc
- * knows, plus a few that mail uses and glibc lacks (e.g. "x-unknown",
- * "unicode-1-1-utf-7"; see the table in mail-charset.c).  us-ascii and
- * utf-8 (and their aliases) never go through iconv: they are validated
- * and sanitised directly, so 8-bit bytes in a "us-ascii" part survive as
- * UTF-8 when valid, as Dovecot does.
+ * knows, plus a few that mail uses and glibc lacks (e.g.
+ * "unicode-1-1-utf-7", "ks_c_5601-1987"; see the table in
+ * mail-charset.c).  us-ascii and utf-8 (and their aliases) never go
+ * through iconv: they are validated and sanitised directly, so 8-bit
+ * bytes in a "us-ascii" part survive as UTF-8 when valid, as Dovecot
+ * does.
  *
  * Unknown charset: the text is kept as is, with invalid UTF-8 sequences
  * replaced by U+FFFD (mail_charset_to_utf8() reports it through

@@ -340,7 +340,8 @@ struct message_address *message_address_parse(struct arena *arena,
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.arena = arena;
-	ctx.fill_missing = (flags & MESSAGE_ADDRESS_PARSE_FLAG_FILL_MISSING) != 0;
+	ctx.fill_missing =
+		(flags & MESSAGE_ADDRESS_PARSE_FLAG_FILL_MISSING) != 0;
 	ctx.non_strict_dots =
 		(flags & MESSAGE_ADDRESS_PARSE_FLAG_NON_STRICT_DOTS) != 0;
 	/* a group takes two entries for its markers */

@@ -216,8 +216,9 @@ unsigned int message_content_params_parse(struct arena *arena,
 				p = stars.v[k];
 				rp->name = p->index < 0 ?
 					arena_printf(arena, "%s*", p->name) :
-					arena_printf(arena, "%s*%d%s", p->name,
-						p->index, p->extended ? "*" : "");
+					arena_printf(arena, "%s*%d%s",
+						p->name, p->index,
+						p->extended ? "*" : "");
 				rp->value = p->value;
 			}
 			continue;

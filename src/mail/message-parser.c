@@ -263,7 +263,8 @@ static void parse_header(struct parser *ctx, struct header_info *info)
 		if (field.raw.len > 0 &&
 		    field.raw.ptr[field.raw.len - 1] == '\n') {
 			prev_newline = field.raw.len > 1 &&
-				field.raw.ptr[field.raw.len - 2] == '\r' ? 2 : 1;
+				field.raw.ptr[field.raw.len - 2] == '\r' ?
+				2 : 1;
 		}
 	}
 	ctx->pos = start + (info->truncated ? iter.pos :
@@ -382,7 +383,8 @@ static struct boundary *body_find_boundary(struct parser *ctx,
 	       NULL) {
 		size_t nl = lf - d, next = nl + 1;
 
-		if (next + 1 < ctx->size && d[next] == '-' && d[next + 1] == '-' &&
+		if (next + 1 < ctx->size && d[next] == '-' &&
+		    d[next + 1] == '-' &&
 		    (b = boundary_line_find(ctx, next)) != NULL) {
 			*line_pos_r = next;
 			*bstart_r = nl > ctx->pos && d[nl - 1] == '\r' ?
@@ -451,7 +453,8 @@ static void parse_structure(struct parser *ctx)
 				info.content.params_count = 0;
 			}
 			start_body(ctx, &info);
-			if ((part->flags & MESSAGE_PART_FLAG_MESSAGE_RFC822) != 0) {
+			if ((part->flags &
+			     MESSAGE_PART_FLAG_MESSAGE_RFC822) != 0) {
 				/* the encapsulated message starts here (pp
 				   is invalid after part_append()) */
 				size_t cut_end = pp->end;
@@ -539,7 +542,8 @@ static void compute_sizes(struct parser *ctx)
 		if (i > 1) {
 			struct message_part *parent = v[pp->parent].part;
 
-			message_size_add(&parent->body_size, &part->header_size);
+			message_size_add(&parent->body_size,
+				&part->header_size);
 			message_size_add(&parent->body_size, &part->body_size);
 			parent->children_count += 1 + part->children_count;
 		}

@@ -5,9 +5,10 @@
  * Field values are taken the way Dovecot 2.3 takes them: Content-ID,
  * Content-Description, Content-Location and Content-MD5 raw (leading white
  * space skipped, folds kept; the writer removes CR/LF), the transfer
- * encoding only when it is a single token, the language list as atoms separated by
- * ',' with comments skipped.  The first occurrence of each field counts,
- * except for Content-Disposition where the last one does (Dovecot 2.3).
+ * encoding only when it is a single token, the language list as atoms
+ * separated by ',' with comments skipped.  The first occurrence of each
+ * field counts, except for Content-Disposition where the last one does
+ * (Dovecot 2.3).
  */
 #include "lib.h"
 #include "array.h"
@@ -128,7 +129,8 @@ static void parse_content_field(struct arena *arena,
 		data->content_disposition_params_count = content.params_count;
 	} else if (message_header_name_equals(name, "Content-Language")) {
 		if (data->content_language == NULL)
-			data->content_language = parse_language(arena, f->value);
+			data->content_language =
+				parse_language(arena, f->value);
 	} else if (message_header_name_equals(name, "Content-Location")) {
 		if (data->content_location == NULL)
 			data->content_location = raw_value(arena, f->value);

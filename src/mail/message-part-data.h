@@ -5,11 +5,13 @@
  * Content-Language, Content-Location and Content-MD5, plus, for a
  * message/rfc822 part, the ENVELOPE of the encapsulated message.
  *
- * Strings are NUL-terminated copies in an arena.  Parameter values have
- * RFC 2231 continuations joined and charsets decoded to UTF-8 (see
- * message-content.h); other values are the unfolded field bodies with
- * comments and surrounding white space removed where the field's grammar
- * allows comments (CTE, ID, MD5 keep their raw text as Dovecot does).
+ * Strings are NUL-terminated copies in an arena, taken the way Dovecot 2.3
+ * takes them (its BODYSTRUCTURE must be reproduced byte for byte):
+ * parameters as message-content.h describes (RFC 2231 continuations
+ * joined, extended values still encoded); the transfer encoding only when
+ * it is a single token; language tags as a list of atoms; Content-ID,
+ * Content-Description, Content-Location and Content-MD5 raw (leading
+ * white space skipped, folds kept: the IMAP writer removes CR/LF).
  */
 #ifndef ROOST_MESSAGE_PART_DATA_H
 #define ROOST_MESSAGE_PART_DATA_H

@@ -138,7 +138,9 @@ struct message_part *message_part_deserialize(struct arena *arena,
 	const void *blob, size_t size, unsigned int max_parts,
 	const char **error_r)
 {
-	struct reader r = { .p = blob, .end = (const unsigned char *)blob + size };
+	struct reader r = {
+		.p = blob, .end = (const unsigned char *)blob + size
+	};
 	ARRAY(struct open_part) stack;
 	struct message_part *root = NULL;
 	unsigned int count = 0;

@@ -109,8 +109,8 @@ static int append_plain(struct buf *out, const unsigned char *p,
 			if (utf8_append_sanitised(out, p + start, i - start,
 				NULL) < 0)
 				return -1;
-			if (p[i] == '\0' &&
-			    buf_append_str(out, UNICODE_REPLACEMENT_CHAR_UTF8) < 0)
+			if (p[i] == '\0' && buf_append_str(out,
+				UNICODE_REPLACEMENT_CHAR_UTF8) < 0)
 				return -1;
 			start = i + 1;
 		}

@@ -69,14 +69,17 @@ static void test_charset(void)
 	buf_reset(&out);
 	test_assert(mail_charset_to_utf8("no-such-charset", "a\xffz", 3, &out,
 		&unknown) == 0 && unknown);
-	test_assert_strcmp(buf_cstr(&out), "a" UNICODE_REPLACEMENT_CHAR_UTF8 "z");
+	test_assert_strcmp(buf_cstr(&out),
+		"a" UNICODE_REPLACEMENT_CHAR_UTF8 "z");
 	buf_reset(&out);
 	test_assert(mail_charset_to_utf8("../../etc/x", "a", 1, &out,
 		&unknown) == 0 && unknown);
 	buf_reset(&out);
 	/* invalid bytes in a known charset: U+FFFD and go on */
-	test_assert(mail_charset_to_utf8("utf-8", "a\xc3z", 3, &out, NULL) == 0);
-	test_assert_strcmp(buf_cstr(&out), "a" UNICODE_REPLACEMENT_CHAR_UTF8 "z");
+	test_assert(mail_charset_to_utf8("utf-8", "a\xc3z", 3, &out,
+		NULL) == 0);
+	test_assert_strcmp(buf_cstr(&out),
+		"a" UNICODE_REPLACEMENT_CHAR_UTF8 "z");
 	buf_reset(&out);
 	test_assert(mail_charset_to_utf8("shift_jis", "\x82\xa0x", 3, &out,
 		NULL) == 0);
@@ -129,9 +132,11 @@ static void test_utf8(void)
 	/* each maximal invalid subsequence is one U+FFFD */
 	test_assert(utf8_append_sanitised(&out, "a\xe2\x82z\x80\x80", 6,
 		&changed) == 0 && changed);
-	test_assert_strcmp(buf_cstr(&out), "a\xef\xbf\xbdz\xef\xbf\xbd\xef\xbf\xbd");
+	test_assert_strcmp(buf_cstr(&out),
+		"a\xef\xbf\xbdz\xef\xbf\xbd\xef\xbf\xbd");
 	buf_reset(&out);
-	const char *mixed = "HeLLo \xc3\x84\xc3\x96 \xce\xa3 \xd0\x96 \xe1\xba\x9e";
+	const char *mixed =
+		"HeLLo \xc3\x84\xc3\x96 \xce\xa3 \xd0\x96 \xe1\xba\x9e";
 	/* (U+1E9E folds to "ss" only in full folding: kept) */
 	test_assert(utf8_append_casefold(&out, mixed, strlen(mixed)) == 0);
 	test_assert_strcmp(buf_cstr(&out),
@@ -161,7 +166,8 @@ static const char *decode_cte(enum mail_cte cte, const char *in,
 
 		base64_decoder_init(&dec);
 		for (size_t i = 0; in[i] != '\0'; i++)
-			test_assert(base64_decode_more(&dec, in + i, 1, &out) == 0);
+			test_assert(base64_decode_more(&dec, in + i, 1,
+				&out) == 0);
 		test_assert(base64_decode_finish(&dec, &out) == 0);
 		*errors_r = dec.errors;
 	} else {

@@ -171,7 +171,8 @@ static void test_dovecot_fixtures(void)
 		if (count == alloc) {
 			unsigned int new_alloc = alloc == 0 ? 64 : alloc * 2;
 
-			names = i_realloc(names, size_mul(alloc, sizeof(char *)),
+			names = i_realloc(names,
+				size_mul(alloc, sizeof(char *)),
 				size_mul(new_alloc, sizeof(char *)));
 			alloc = new_alloc;
 		}

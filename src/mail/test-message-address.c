@@ -56,16 +56,20 @@ static void test_address_envelope(void)
 		  "((NIL NIL \"group\" NIL)(NIL NIL \"a\" \"b\")"
 		  "(NIL NIL \"c\" \"d\")(NIL NIL NIL NIL))" },
 		{ "foo bar baz",
-		  "((\"foo bar baz\" NIL \"MISSING_MAILBOX\" \"MISSING_DOMAIN\"))" },
+		  "((\"foo bar baz\" NIL \"MISSING_MAILBOX\" "
+		  "\"MISSING_DOMAIN\"))" },
 		{ "<@r1,@r2:u@d>", "((NIL \"@r1,@r2\" \"u\" \"d\"))" },
-		{ "Name <u@[1.2.3.4]>", "((\"Name\" NIL \"u\" \"[1.2.3.4]\"))" },
+		{ "Name <u@[1.2.3.4]>",
+		  "((\"Name\" NIL \"u\" \"[1.2.3.4]\"))" },
 		{ "a@b,,c@d", "((NIL NIL \"a\" \"b\")"
 		  "(NIL NIL \"MISSING_MAILBOX\" \"MISSING_DOMAIN\")"
 		  "(NIL NIL \"c\" \"d\"))" },
 		{ "a . b @ c . d",
-		  "(({4}\r\na. b NIL \"MISSING_MAILBOX\" \"MISSING_DOMAIN\"))" },
+		  "(({4}\r\na. b NIL \"MISSING_MAILBOX\" "
+		  "\"MISSING_DOMAIN\"))" },
 		{ "\"a b\"@c, a@b.c.",
-		  "((NIL NIL \"a b\" \"c\")(NIL NIL \"a\" \"MISSING_DOMAIN\"))" },
+		  "((NIL NIL \"a b\" \"c\")"
+		  "(NIL NIL \"a\" \"MISSING_DOMAIN\"))" },
 		{ "a@b c@d", "((NIL NIL \"a\" \"b\"))" },
 		{ "a.", "((NIL NIL \"a.\" \"MISSING_DOMAIN\"))" },
 		{ "a. ", "((NIL NIL \"MISSING_MAILBOX\" \"MISSING_DOMAIN\"))" },
@@ -187,7 +191,8 @@ static void test_date(void)
 				(long long)t);
 	}
 	for (unsigned int i = 0; i < N_ELEMENTS(bad); i++)
-		test_assert(!message_date_parse(bad[i], strlen(bad[i]), &t, &tz));
+		test_assert(!message_date_parse(bad[i], strlen(bad[i]), &t,
+			&tz));
 
 	struct buf out;
 	buf_init(&out, scratch_arena(), 64, 0);
@@ -200,15 +205,17 @@ static void test_date(void)
 	test_assert(imap_datetime_parse("24-Nov-2026 11:06:57 +0000", &t, &tz));
 	imap_datetime_format(dt, t, tz);
 	test_assert_strcmp(dt, "24-Nov-2026 11:06:57 +0000");
-	test_assert(imap_datetime_parse(" 4-Jan-2014 01:03:06 +0200", &t, &tz) &&
-		tz == 120);
+	test_assert(imap_datetime_parse(" 4-Jan-2014 01:03:06 +0200", &t,
+		&tz) && tz == 120);
 	imap_datetime_format(dt, t, tz);
 	test_assert_strcmp(dt, "04-Jan-2014 01:03:06 +0200");
 	imap_datetime_format(dt, t, -330);
 	test_assert_strcmp(dt, "03-Jan-2014 17:33:06 -0530");
 	test_assert(!imap_datetime_parse("24-Nov-2026 11:06:57", &t, &tz));
-	test_assert(!imap_datetime_parse("24-Nov-2026 11:06:57 +0060", &t, &tz));
-	test_assert(!imap_datetime_parse("31-Nov-2026 11:06:57 +0000", &t, &tz));
+	test_assert(!imap_datetime_parse("24-Nov-2026 11:06:57 +0060", &t,
+		&tz));
+	test_assert(!imap_datetime_parse("31-Nov-2026 11:06:57 +0000", &t,
+		&tz));
 	test_assert(imap_date_parse("1-Feb-1994", &t) && t == 760060800);
 	test_assert(imap_date_parse("01-feb-1994", &t) && t == 760060800);
 	test_assert(!imap_date_parse("1-Feb-94", &t));

@@ -136,10 +136,14 @@ static void test_imaptest_sections(void)
 		"Content-Type: text/plain\r\n\r\n");
 	/* binary.size[1], [2], [2.1], [2.2] of fetch-binary-mime */
 	uint32_t n1[] = { 1 }, n2[] = { 2 }, n21[] = { 2, 1 }, n22[] = { 2, 2 };
-	test_assert(message_part_find(root, n1, 1)->body_size.virtual_size == 7);
-	test_assert(message_part_find(root, n2, 1)->body_size.virtual_size == 298);
-	test_assert(message_part_find(root, n21, 2)->body_size.virtual_size == 20);
-	test_assert(message_part_find(root, n22, 2)->body_size.virtual_size == 21);
+	test_assert(message_part_find(root, n1, 1)->
+		body_size.virtual_size == 7);
+	test_assert(message_part_find(root, n2, 1)->
+		body_size.virtual_size == 298);
+	test_assert(message_part_find(root, n21, 2)->
+		body_size.virtual_size == 20);
+	test_assert(message_part_find(root, n22, 2)->
+		body_size.virtual_size == 21);
 	/* nonexistent parts, and Dovecot's "one extra 1 on a leaf" */
 	uint32_t n3[] = { 3 }, n23[] = { 2, 3 }, n11[] = { 1, 1 };
 	uint32_t n111[] = { 1, 1, 1 }, n211[] = { 2, 1, 1 };
@@ -213,7 +217,8 @@ static bool trees_equal(const struct message_part *a,
 	const struct message_part *b)
 {
 	for (; a != NULL && b != NULL; a = a->next, b = b->next) {
-		if (a->physical_pos != b->physical_pos || a->flags != b->flags ||
+		if (a->physical_pos != b->physical_pos ||
+		    a->flags != b->flags ||
 		    memcmp(&a->header_size, &b->header_size,
 			sizeof(a->header_size)) != 0 ||
 		    memcmp(&a->body_size, &b->body_size,
@@ -376,7 +381,8 @@ static void test_sections(void)
 	test_assert(message_part_section_parse("0", nums, 4, &end) < 0);
 	test_assert(message_part_section_parse("01", nums, 4, &end) < 0);
 	test_assert(message_part_section_parse("1.2.3.4.5", nums, 4, &end) < 0);
-	test_assert(message_part_section_parse("4294967296", nums, 4, &end) < 0);
+	test_assert(message_part_section_parse("4294967296", nums, 4,
+		&end) < 0);
 	test_end();
 }
 
@@ -416,7 +422,8 @@ static void test_serialize_strict(void)
 			tree = message_part_deserialize(arena, copy, blob.used,
 				0, &error);
 			if (tree != NULL)
-				check_tree(tree, 0, message_part_physical_size(tree));
+				check_tree(tree, 0,
+					message_part_physical_size(tree));
 		}
 	}
 	/* a tree too large for max_parts fails */

@@ -45,8 +45,10 @@ static bool search(const char *key, bool text)
 		strlen(test_msg), NULL, 0);
 	struct message_search *s = message_search_init(arena, key);
 	bool ret = text ?
-		message_search_text(s, arena, root, test_msg, strlen(test_msg)) :
-		message_search_body(s, arena, root, test_msg, strlen(test_msg));
+		message_search_text(s, arena, root, test_msg,
+			strlen(test_msg)) :
+		message_search_body(s, arena, root, test_msg,
+			strlen(test_msg));
 
 	arena_destroy(&arena);
 	return ret;
