@@ -1,6 +1,6 @@
 /*
  * cmd-delete.c - DELETE (RFC 3501 §6.3.4).  Deleting the selected
- * mailbox is allowed; the next sync then ends the session as Dovecot
+ * mailbox is allowed and ends the session after the reply, as Dovecot
  * does ("* BYE Selected mailbox was deleted, have to disconnect.").
  */
 #include "lib.h"
@@ -16,6 +16,7 @@ enum imap_cmd_result cmd_delete(struct imap_cmd *cmd)
 {
 	struct imap_client *client = cmd->client;
 	const char *name, *vname, *error;
+	bool selected;
 
 	if (IMAP_ARG_IS_EOL(cmd->args)) {
 		imap_client_send_tagline(client, "BAD Error in IMAP command "
@@ -34,9 +35,25 @@ enum imap_cmd_result cmd_delete(struct imap_cmd *cmd)
 		imap_client_send_tagline(client, "NO INBOX can't be deleted.");
 		return IMAP_CMD_DONE;
 	}
-	if (mailbox_delete(client->mail_user, vname) < 0) {
-		return imap_cmd_reply(cmd, imap_storage_error_tagline(
-			client, IMAP_STORAGE_ERROR_NONEXISTENT));
+	selected = client->mailbox != NULL &&
+		imap_mailbox_name_equals(mailbox_get_vname(client->mailbox),
+			vname);
+	if (selected) {
+		/* Dovecot closes it first, and ends the session after the
+		   reply. */
+		imap_client_unselect(client);
 	}
-	return imap_cmd_reply(cmd, "OK Delete completed.");
+	if (mailbox_delete(client->mail_user, vname) < 0) {
+		imap_client_send_tagline(client, imap_storage_error_tagline(
+			client, IMAP_STORAGE_ERROR_NONEXISTENT));
+	} else {
+		imap_client_send_tagline(client, "OK Delete completed.");
+	}
+	if (selected) {
+		imap_client_send_line(client, "* BYE Selected mailbox was "
+			"deleted, have to disconnect.");
+		imap_client_disconnect(client, "Selected mailbox was deleted, "
+			"have to disconnect.");
+	}
+	return IMAP_CMD_DONE;
 }

@@ -18,6 +18,7 @@
 #include "imap-status.h"
 #include "imap-sync.h"
 
+#include <ctype.h>
 #include <strings.h>
 
 struct list_context {
@@ -243,6 +244,66 @@ static void list_send_info(struct list_context *ctx,
 			&ctx->status_items);
 }
 
+/*
+ * Dovecot's rule for patterns that may name INBOX in another case: the
+ * characters before the first '*', '%' or separator must follow "INBOX"
+ * ignoring case ("in*", "Inbox/%", "I%B%X").
+ */
+static bool pattern_is_inboxcase(const char *pattern, char sep)
+{
+	static const char inbox[] = "INBOX";
+	const char *p = pattern, *inboxp = inbox;
+
+	while (*inboxp != '\0' && *p != '\0' &&
+	       *inboxp == toupper((unsigned char)*p)) {
+		inboxp++;
+		p++;
+	}
+	if (*p != '%') {
+		return *p == '*' || (*p == sep && *inboxp == '\0') ||
+			(*inboxp == '\0' && *p == '\0');
+	}
+	/* 'I%B%X' style */
+	for (; *p != '\0' && *p != '*' && *p != sep; p++) {
+		if (*p == '%')
+			continue;
+		inboxp = strchr(inboxp, toupper((unsigned char)*p));
+		if (inboxp == NULL)
+			return false;
+		if (*++inboxp == '\0') {
+			if (*++p == '%')
+				p++;
+			return *p == '\0' || *p == '*' || *p == sep;
+		}
+	}
+	return true;
+}
+
+/* The pattern with its INBOX part in upper case, so that it matches
+   INBOX and its children as Dovecot's case-insensitive match does; NULL
+   when that is the pattern itself or it can't name INBOX. */
+static const char *pattern_inbox_variant(struct imap_client *client,
+	const char *pattern)
+{
+	struct mail_namespace *ns =
+		mail_namespace_find_inbox(client->mail_user);
+	char sep = ns == NULL ? '\0' : ns->sep;
+	char *up;
+
+	if (ns == NULL || ns->prefix[0] != '\0' ||
+	    !pattern_is_inboxcase(pattern, sep))
+		return NULL;
+	up = t_strdup(pattern);
+	for (char *p = up; *p != '\0' && *p != sep; p++)
+		*p = (char)toupper((unsigned char)*p);
+	/* Storage itself matches a leading "inbox" + separator. */
+	if (strcmp(up, pattern) == 0 ||
+	    (strncmp(up, "INBOX", 5) == 0 &&
+	     (pattern[5] == '\0' || pattern[5] == sep)))
+		return NULL;
+	return up;
+}
+
 /* Joins reference and pattern as Dovecot does: one separator between
    them when the reference ends and the pattern starts with it. */
 static const char *join_ref_pattern(struct imap_client *client,
@@ -443,6 +504,15 @@ static enum imap_cmd_result cmd_list_full(struct imap_cmd *cmd, bool lsub)
 		   attributes always. */
 		ctx.list_flags |= MAILBOX_LIST_RETURN_CHILDREN |
 			MAILBOX_LIST_RETURN_SPECIALUSE;
+	}
+	count = patterns.count;
+	for (i = 0; i < count; i++) {
+		const char *variant = pattern_inbox_variant(ctx.client,
+			patterns.v[i]);
+
+		if (variant != NULL)
+			array_push(&patterns, arena_strdup(cmd->arena,
+				variant));
 	}
 	array_push(&patterns, NULL);
 	ctx.patterns = patterns.v;

@@ -275,10 +275,11 @@ static int sync_run(struct imap_client *client, unsigned int flags,
 		return 1;
 	}
 	if (ch.mailbox_deleted) {
-		imap_client_send_line(client, "* BYE Selected mailbox was "
-			"deleted, have to disconnect.");
-		imap_client_disconnect(client, "Selected mailbox was deleted, "
-			"have to disconnect.");
+		/* Deleted or renamed by another session: Dovecot's text. */
+		imap_client_send_line(client, "* BYE IMAP session state is "
+			"inconsistent, please relogin.");
+		imap_client_disconnect(client, "IMAP session state is "
+			"inconsistent, please relogin.");
 		return 1;
 	}
 	sync_send_expunges(client, &ch);
