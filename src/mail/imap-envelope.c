@@ -25,18 +25,25 @@ static const char *const envelope_names[ENV_COUNT] = {
 /*
  * The value with all leading white space of its first line skipped, unless
  * that line is only white space (then only the one byte the iterator
- * already skipped), as Dovecot's envelope parser; NULs replaced by U+FFFD;
- * folds are kept.
+ * already skipped), as Dovecot's envelope parser; folds are kept.
  */
-static const char *envelope_value(struct arena *arena, struct slice value)
+static struct slice envelope_raw_value(struct slice value)
 {
 	const char *p = value.ptr, *end = p + value.len, *q = p;
-	struct buf out;
 
 	while (q < end && (*q == ' ' || *q == '\t'))
 		q++;
 	if (q < end && *q != '\r' && *q != '\n')
 		p = q;
+	return (struct slice){ p, (size_t)(end - p) };
+}
+
+/* The value as a string, NULs replaced by U+FFFD. */
+static const char *envelope_value(struct arena *arena, struct slice value)
+{
+	const char *p = value.ptr, *end = p + value.len;
+	struct buf out;
+
 	if (memchr(p, '\0', end - p) == NULL)
 		return arena_strndup(arena, p, end - p);
 	buf_init(&out, arena, (end - p) + 8, 0);
@@ -72,8 +79,13 @@ struct message_envelope *message_envelope_parse(struct arena *arena,
 		if (i == ENV_COUNT)
 			continue;
 
-		const char *value = envelope_value(arena, field.value);
+		struct slice raw = envelope_raw_value(field.value);
+		const char *value = NULL;
 		struct message_address **addr_p = NULL;
+
+		if (i == ENV_DATE || i == ENV_SUBJECT ||
+		    i == ENV_IN_REPLY_TO || i == ENV_MESSAGE_ID)
+			value = envelope_value(arena, raw);
 
 		switch ((enum envelope_field)i) {
 		case ENV_DATE:
@@ -110,11 +122,22 @@ struct message_envelope *message_envelope_parse(struct arena *arena,
 			i_panic("impossible envelope field");
 		}
 		if (addr_p != NULL) {
-			size_t len = strlen(value);
-
+			/* (the raw value: a NUL ends an atom, as in
+			   Dovecot).  A last continuation line holding a
+			   single white-space byte is not part of an
+			   address field for Dovecot 2.3 (it matters only
+			   inside an unterminated comment, whose text is
+			   kept up to its last line break) */
+			if (raw.len >= 2 && raw.ptr[raw.len - 2] == '\n' &&
+			    (raw.ptr[raw.len - 1] == ' ' ||
+			     raw.ptr[raw.len - 1] == '\t')) {
+				raw.len -= 2;
+				if (raw.len > 0 && raw.ptr[raw.len - 1] == '\r')
+					raw.len--;
+			}
 			struct message_address *list =
-				message_address_parse(arena, value, len, 0,
-					MESSAGE_ADDRESS_PARSE_FLAGS_IMAP);
+				message_address_parse(arena, raw.ptr, raw.len,
+					0, MESSAGE_ADDRESS_PARSE_FLAGS_IMAP);
 
 			/* repeated address fields add to the list */
 			while (*addr_p != NULL)
