@@ -319,12 +319,11 @@ int maildir_backend_save_commit(struct backend_mailbox *bbox,
 			mail_storage_set_critical(storage, "%s", error);
 			ret = -1;
 		}
-		if (ret < 0) {
+		if (ret < 0)
 			save_unpublish(saves, count);
-			/* forget the UIDs we didn't write */
-			maildir_uidlist_destroy(&bbox->ul);
-			bbox->ul = maildir_uidlist_create();
-		}
+		/* forget the records (and any UIDs we didn't write): an
+		   idle session shouldn't keep every file name in memory */
+		maildir_backend_release_uidlist(bbox);
 		if (lock != NULL)
 			maildir_uidlist_unlock(&lock);
 	} SCRATCH_END;

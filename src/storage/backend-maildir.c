@@ -576,6 +576,13 @@ static int maildir_sync_scan(struct backend_mailbox *bbox,
 	SCRATCH_BEGIN {
 		struct arena *arena = scratch_arena();
 
+		/* Work around the Maildir library appending a second header
+		   line to a header-only dovecot-uidlist: with no records,
+		   have the next write rewrite the file whole. */
+		if (maildir_uidlist_refresh(bbox->ul, bbox->uidlist_path,
+				&error) == MAILDIR_UIDLIST_READ_OK &&
+		    maildir_uidlist_count(bbox->ul) == 0)
+			maildir_uidlist_set_recreate(bbox->ul);
 		if (maildir_sync(bbox->dir, storage->location.root, bbox->ul,
 				&mstorage->set,
 				(flags & BACKEND_SYNC_FLAG_MOVE_NEW) != 0,
@@ -600,8 +607,13 @@ static int maildir_sync_scan(struct backend_mailbox *bbox,
 				maildir_uidlist_get_uid_validity(bbox->ul);
 			info_r->next_uid =
 				maildir_uidlist_get_next_uid(bbox->ul);
-			if (maildir_uidlist_get_guid(bbox->ul, guid))
-				info_r->guid = maildir_guid_to_hex(arena, guid);
+			if (maildir_uidlist_get_guid(bbox->ul, guid)) {
+				/* outlives this scratch frame */
+				(void)i_strlcpy(bbox->guid_hex,
+					maildir_guid_to_hex(arena, guid),
+					sizeof(bbox->guid_hex));
+				info_r->guid = bbox->guid_hex;
+			}
 		}
 		for (i = 0; i < count && ret == 0; i++) {
 			const struct maildir_sync_rec *r = &recs[i];
@@ -642,7 +654,16 @@ static int maildir_sync_scan(struct backend_mailbox *bbox,
 				ret = -1;
 		}
 	} SCRATCH_END;
+	/* The list holds every file name: don't keep it in an idle
+	   session's memory.  The next scan or save reads it again. */
+	maildir_backend_release_uidlist(bbox);
 	return ret;
+}
+
+void maildir_backend_release_uidlist(struct backend_mailbox *bbox)
+{
+	maildir_uidlist_destroy(&bbox->ul);
+	bbox->ul = maildir_uidlist_create();
 }
 
 /* ---- messages ---- */

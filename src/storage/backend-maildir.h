@@ -14,6 +14,8 @@
 struct maildir_keywords;
 struct maildir_uidlist;
 
+#define MAILDIR_GUID_HEX_BUF_SIZE 40
+
 struct maildir_backend_storage {
 	struct maildir_list_settings list_set;
 	struct maildir_settings set;
@@ -34,6 +36,8 @@ struct backend_mailbox {
 	struct maildir_uidlist *ul;
 	struct maildir_keywords *kw;
 	struct maildir_permissions perm;
+	/* the mailbox GUID of the last scan, as hex */
+	char guid_hex[MAILDIR_GUID_HEX_BUF_SIZE];
 };
 
 static inline struct maildir_backend_storage *
@@ -44,6 +48,8 @@ maildir_storage(struct mail_storage *storage)
 
 /* "cur/<fname>" -> "<fname>" (the maildir functions take bare names). */
 const char *maildir_key_fname(const char *key);
+/* Frees the in-memory dovecot-uidlist (re-read when next needed). */
+void maildir_backend_release_uidlist(struct backend_mailbox *bbox);
 /* mail_fsync as the maildir library spells it. */
 bool maildir_backend_do_fsync(const struct mail_storage *storage);
 /*

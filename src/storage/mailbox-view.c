@@ -33,9 +33,12 @@ static void view_grow(struct mailbox *box, uint32_t need)
 
 	if (need <= box->alloc)
 		return;
-	new_alloc = box->alloc < 64 ? 64 : box->alloc;
-	while (new_alloc < need)
-		new_alloc *= 2;
+	/* grow by half (new mail arrives a few at a time), but exactly to
+	   need for a big jump (loading the view): an idle view should cost
+	   5 bytes a message, not up to 10 */
+	new_alloc = box->alloc < 16 ? 16 : box->alloc + box->alloc / 2;
+	if (new_alloc < need)
+		new_alloc = need;
 	box->uids = i_realloc(box->uids, size_mul(box->alloc, 4),
 		size_mul(new_alloc, 4));
 	box->flags = i_realloc(box->flags, box->alloc, new_alloc);
