@@ -148,6 +148,31 @@ static inline uint64_t message_part_body_pos(const struct message_part *p)
 struct message_part *message_part_find(struct message_part *root,
 	const uint32_t *nums, unsigned int count);
 
+/* What a section names (RFC 3501 6.4.5 section-text). */
+enum message_section_kind {
+	MESSAGE_SECTION_BODY,   /* BODY[] / BODY[n]: message / part body */
+	MESSAGE_SECTION_HEADER, /* BODY[HEADER] / BODY[n.HEADER] (and the
+				   HEADER.FIELDS forms) */
+	MESSAGE_SECTION_TEXT,   /* BODY[TEXT] / BODY[n.TEXT] */
+	MESSAGE_SECTION_MIME,   /* BODY[n.MIME] */
+};
+
+/*
+ * The byte range (physical, in the buffer the tree was parsed from) of
+ * section nums[0..count).kind, as Dovecot 2.3 serves it: with count 0,
+ * BODY is the whole message and HEADER/TEXT the root's header/body; a
+ * part's BODY is its body (for message/rfc822, the whole encapsulated
+ * message); n.HEADER and n.TEXT exist only for message/rfc822 parts (the
+ * encapsulated header/body); n.MIME is the part's own header (for 1.MIME
+ * of a single-part message, the message header).  Returns false if the
+ * part does not exist or has no such section: IMAP then sends "".  Serve
+ * the bytes with message_append_crlf(); sizes for partial fetches with
+ * message_size_count()/message_skip_virtual().
+ */
+bool message_part_section_range(struct message_part *root,
+	const uint32_t *nums, unsigned int count,
+	enum message_section_kind kind, uint64_t *pos_r, uint64_t *size_r);
+
 /*
  * Parses a section-part string "1.2.3" (digits and dots, each number
  * non-zero, at most max_count numbers) into nums_r.  Returns the count,

@@ -39,6 +39,45 @@ struct message_part *message_part_find(struct message_part *root,
 	return part;
 }
 
+bool message_part_section_range(struct message_part *root,
+	const uint32_t *nums, unsigned int count,
+	enum message_section_kind kind, uint64_t *pos_r, uint64_t *size_r)
+{
+	struct message_part *part = message_part_find(root, nums, count);
+
+	if (part == NULL)
+		return false;
+	if (count > 0 && (kind == MESSAGE_SECTION_HEADER ||
+			  kind == MESSAGE_SECTION_TEXT)) {
+		if ((part->flags & MESSAGE_PART_FLAG_MESSAGE_RFC822) == 0 ||
+		    part->children == NULL)
+			return false;
+		part = part->children;
+	}
+	switch (kind) {
+	case MESSAGE_SECTION_BODY:
+		if (count == 0) {
+			*pos_r = part->physical_pos;
+			*size_r = message_part_physical_size(part);
+			return true;
+		}
+		/* fall through */
+	case MESSAGE_SECTION_TEXT:
+		*pos_r = message_part_body_pos(part);
+		*size_r = part->body_size.physical_size;
+		return true;
+	case MESSAGE_SECTION_MIME:
+		if (count == 0)
+			return false;
+		/* fall through */
+	case MESSAGE_SECTION_HEADER:
+		*pos_r = part->physical_pos;
+		*size_r = part->header_size.physical_size;
+		return true;
+	}
+	return false;
+}
+
 int message_part_section_parse(const char *section, uint32_t *nums_r,
 	unsigned int max_count, const char **end_r)
 {

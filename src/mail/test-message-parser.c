@@ -47,52 +47,33 @@ static char *read_fixture(const char *name, size_t *size_r)
 }
 
 /* BODY[section] as IMAP serves it (CRLF), for the section forms the
-   imaptest scripts use: "", "TEXT", "HEADER", "n", "n.MIME", "n.HEADER",
-   "n.TEXT". */
+   imaptest scripts use: "", "TEXT", "HEADER", "n", "n.MIME",
+   "n.HEADER", "n.TEXT".  NULL for a section that does not exist. */
 static const char *fetch_section(struct message_part *root, const char *msg,
 	const char *section)
 {
 	uint32_t nums[16];
 	const char *rest;
 	int count = message_part_section_parse(section, nums, 16, &rest);
-	struct message_part *part;
+	enum message_section_kind kind = MESSAGE_SECTION_BODY;
 	struct buf out;
 	uint64_t start, size;
 
 	if (count < 0)
 		return NULL;
-	part = message_part_find(root, nums, (unsigned int)count);
-	if (part == NULL)
-		return NULL;
 	if (*rest == '.')
 		rest++;
-	if (count == 0 && *rest == '\0') {
-		start = 0;
-		size = message_part_physical_size(root);
-	} else if (strcmp(rest, "MIME") == 0) {
-		start = part->physical_pos;
-		size = part->header_size.physical_size;
-	} else if (strcmp(rest, "HEADER") == 0 || strcmp(rest, "TEXT") == 0) {
-		if (count > 0) {
-			/* HEADER/TEXT of an encapsulated message */
-			if ((part->flags &
-			     MESSAGE_PART_FLAG_MESSAGE_RFC822) == 0)
-				return NULL;
-			part = part->children;
-		}
-		if (strcmp(rest, "HEADER") == 0) {
-			start = part->physical_pos;
-			size = part->header_size.physical_size;
-		} else {
-			start = message_part_body_pos(part);
-			size = part->body_size.physical_size;
-		}
-	} else if (*rest == '\0') {
-		start = message_part_body_pos(part);
-		size = part->body_size.physical_size;
-	} else {
+	if (strcmp(rest, "MIME") == 0)
+		kind = MESSAGE_SECTION_MIME;
+	else if (strcmp(rest, "HEADER") == 0)
+		kind = MESSAGE_SECTION_HEADER;
+	else if (strcmp(rest, "TEXT") == 0)
+		kind = MESSAGE_SECTION_TEXT;
+	else if (*rest != '\0')
 		return NULL;
-	}
+	if (!message_part_section_range(root, nums, (unsigned int)count, kind,
+		&start, &size))
+		return NULL;
 	buf_init(&out, scratch_arena(), size * 2 + 1, 0);
 	test_assert(message_append_crlf(&out, msg + start, size,
 		start > 0 && msg[start - 1] == '\r') == 0);
@@ -156,6 +137,14 @@ static void test_imaptest_sections(void)
 	test_assert(message_part_find(root, n211, 3) ==
 		message_part_find(root, n21, 2));
 	test_assert(message_part_find(root, n2111, 4) == NULL);
+	/* Dovecot: HEADER/TEXT only below message/rfc822 */
+	test_assert(fetch_section(root, msg, "1.HEADER") == NULL);
+	test_assert(fetch_section(root, msg, "1.TEXT") == NULL);
+	test_assert(fetch_section(root, msg, "2.1.HEADER") == NULL);
+	test_assert(fetch_section(root, msg, "MIME") == NULL);
+	test_assert(strncmp(fetch_section(root, msg, "HEADER"),
+		"From: user@domain.org\r\n", 23) == 0);
+	test_assert(strlen(fetch_section(root, msg, "")) == 602);
 	i_free(msg);
 	test_end();
 
@@ -186,6 +175,16 @@ static void test_imaptest_sections(void)
 	test_assert_strcmp(fetch_section(root, msg, "1.2.TEXT"),
 		"m2 body\r\n");
 	i_free(msg);
+
+	/* single-part message: 1 is the body, 1.MIME the header */
+	const char *single = "Subject: x\n\nsingle\n";
+	root = message_parse(arena, single, strlen(single), NULL, 0);
+	test_assert_strcmp(fetch_section(root, single, "1"), "single\r\n");
+	test_assert_strcmp(fetch_section(root, single, "1.MIME"),
+		"Subject: x\r\n\r\n");
+	test_assert(fetch_section(root, single, "1.HEADER") == NULL);
+	test_assert(fetch_section(root, single, "1.1") == NULL);
+	test_assert(fetch_section(root, single, "2") == NULL);
 	arena_destroy(&arena);
 	test_end();
 }
