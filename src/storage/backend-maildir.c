@@ -544,14 +544,15 @@ static void maildir_get_notify_dirs(struct backend_mailbox *bbox,
 	*dirs_r = dirs;
 }
 
-static bool maildir_has_new(struct backend_mailbox *bbox)
+static bool maildir_subdir_has_files(struct backend_mailbox *bbox,
+	const char *subdir)
 {
 	struct dirent *d;
 	bool found = false;
 	DIR *dir;
 
 	SCRATCH_BEGIN {
-		dir = opendir(t_printf("%s/new", bbox->dir));
+		dir = opendir(t_printf("%s/%s", bbox->dir, subdir));
 	} SCRATCH_END;
 	if (dir == NULL)
 		return false;
@@ -559,6 +560,11 @@ static bool maildir_has_new(struct backend_mailbox *bbox)
 		found = d->d_name[0] != '.';
 	closedir(dir);
 	return found;
+}
+
+static bool maildir_has_new(struct backend_mailbox *bbox)
+{
+	return maildir_subdir_has_files(bbox, "new");
 }
 
 static int maildir_sync_scan(struct backend_mailbox *bbox,
@@ -577,11 +583,15 @@ static int maildir_sync_scan(struct backend_mailbox *bbox,
 		struct arena *arena = scratch_arena();
 
 		/* Work around the Maildir library appending a second header
-		   line to a header-only dovecot-uidlist: with no records,
-		   have the next write rewrite the file whole. */
+		   line to a header-only dovecot-uidlist: when files are
+		   about to get their first records, have the write rewrite
+		   the file whole (only then: a rewrite of an unchanged list
+		   would change the stamp and cause another scan). */
 		if (maildir_uidlist_refresh(bbox->ul, bbox->uidlist_path,
 				&error) == MAILDIR_UIDLIST_READ_OK &&
-		    maildir_uidlist_count(bbox->ul) == 0)
+		    maildir_uidlist_count(bbox->ul) == 0 &&
+		    (maildir_subdir_has_files(bbox, "new") ||
+		     maildir_subdir_has_files(bbox, "cur")))
 			maildir_uidlist_set_recreate(bbox->ul);
 		if (maildir_sync(bbox->dir, storage->location.root, bbox->ul,
 				&mstorage->set,
