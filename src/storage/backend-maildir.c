@@ -352,7 +352,8 @@ static int maildir_subscription_set(struct mail_storage *storage,
 		} else if (maildir_subscriptions_set(
 				mstorage->subscriptions_path, storage->hier_sep,
 				name, subscribed, 0600,
-				maildir_backend_do_fsync(storage), &error) < 0) {
+				maildir_backend_do_fsync(storage),
+				&error) < 0) {
 			mail_storage_set_critical(storage, "%s", error);
 			ret = -1;
 		}

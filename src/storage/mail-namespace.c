@@ -505,9 +505,11 @@ int mail_namespace_autocreate(struct mail_namespace *_ns)
 				if (ns->sub_owner != ns) {
 					/* the owner stores full names
 					   relative to its own prefix */
+					size_t plen = strlen(
+						ns->sub_owner->ns.prefix);
+
 					name = t_printf("%s%s",
-						ns->ns.prefix + strlen(
-							ns->sub_owner->ns.prefix),
+						ns->ns.prefix + plen,
 						set->name);
 				}
 				if (sub_storage->ops->subscription_set(

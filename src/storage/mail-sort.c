@@ -115,7 +115,8 @@ int mailbox_get_sort_rows(struct mailbox *box, const uint32_t *seqs,
 	sqlite3_bind_int64(stmt, 1, index_msg_id(box->index_id, 0));
 	sqlite3_bind_int64(stmt, 2, index_msg_id(box->index_id, 0xffffffffU));
 	/* seqs are ascending, so UIDs are too: merge with the rows */
-	while (i < count && (ret = mail_index_step(index, stmt)) == SQLITE_ROW) {
+	while (i < count &&
+	       (ret = mail_index_step(index, stmt)) == SQLITE_ROW) {
 		uint32_t uid = (uint32_t)(sqlite3_column_int64(stmt, 0) &
 			0xffffffff);
 		struct mail_sort_row *row;

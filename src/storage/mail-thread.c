@@ -251,7 +251,8 @@ static struct thread_container *thread_group_subjects(struct thread_ctx *ctx,
 	for (c = roots, i = 0; c != NULL; c = c->next_sibling, i++)
 		slots[i] = c;
 	for (i = 0; i < count; i++) {
-		const struct mail_sort_row *row = container_subject_row(slots[i]);
+		const struct mail_sort_row *row =
+			container_subject_row(slots[i]);
 		uintptr_t old;
 
 		if (row == NULL || row->base_subject[0] == '\0')
@@ -267,7 +268,8 @@ static struct thread_container *thread_group_subjects(struct thread_ctx *ctx,
 			       !c->row->subject_reply)))
 				continue;
 		}
-		hash_set(subjects, row->base_subject, (void *)(uintptr_t)(i + 1));
+		hash_set(subjects, row->base_subject,
+			(void *)(uintptr_t)(i + 1));
 	}
 	for (i = 0; i < count; i++) {
 		const struct mail_sort_row *row;
@@ -359,7 +361,8 @@ static struct thread_container *thread_orderedsubject(struct thread_ctx *ctx,
 		c->seq = rows[i].seq;
 		c->date = rows[i].date;
 		if (root != NULL &&
-		    strcmp(root->row->base_subject, rows[i].base_subject) == 0) {
+		    strcmp(root->row->base_subject,
+			   rows[i].base_subject) == 0) {
 			container_add_child(root, c);
 			continue;
 		}

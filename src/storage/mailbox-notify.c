@@ -28,7 +28,8 @@ struct mailbox_notify {
 /* Reads the pending events; true if one of them is relevant. */
 static bool notify_drain(struct mailbox_notify *notify)
 {
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	char buf[4096]
+		__attribute__((aligned(__alignof__(struct inotify_event))));
 	bool relevant = false;
 	ssize_t ret;
 

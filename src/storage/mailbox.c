@@ -176,7 +176,8 @@ static int mailbox_index_forget(struct mail_user *user, const char *path)
 	if (ret == 0 && id >= 0) {
 		ret = index_mailbox_clear_messages(index, id);
 		stmt = ret < 0 ? NULL :
-			mail_index_stmt(index, "DELETE FROM mailbox WHERE id = ?1");
+			mail_index_stmt(index,
+				"DELETE FROM mailbox WHERE id = ?1");
 		if (stmt == NULL)
 			ret = -1;
 		else {

@@ -105,7 +105,8 @@ uint32_t test_save(struct mail_user *user, const char *vname,
 		i_panic("mailbox_open(%s) failed: %s", vname,
 			mail_user_get_last_error(user, NULL));
 	if (mailbox_save_buffer(box, &params, msg, strlen(msg), &uid) < 0)
-		i_panic("save failed: %s", mail_user_get_last_error(user, NULL));
+		i_panic("save failed: %s",
+			mail_user_get_last_error(user, NULL));
 	mailbox_close(&box);
 	return uid;
 }

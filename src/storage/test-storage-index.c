@@ -31,7 +31,8 @@ static void take_snapshot(struct mail_user *user, struct snapshot *snap_r)
 	struct mail *mail;
 
 	memset(snap_r, 0, sizeof(*snap_r));
-	test_assert(mailbox_get_status(box, STATUS_HIGHESTMODSEQ, &status) == 0);
+	test_assert(mailbox_get_status(box, STATUS_HIGHESTMODSEQ,
+		&status) == 0);
 	snap_r->uidvalidity = status.uidvalidity;
 	snap_r->highest_modseq = status.highest_modseq;
 	snap_r->count = mailbox_get_count(box);

@@ -38,9 +38,10 @@ static const char *list_str(struct mail_user *user, const char *pattern,
 					"") < 0)
 			i_panic("buf");
 		for (unsigned int bit = 0x1000; bit <= 0x80000; bit <<= 1) {
+			const char *name = mailbox_special_use_name(bit);
+
 			if ((info->flags & bit) != 0 &&
-			    buf_append_str(&out, mailbox_special_use_name(bit)) <
-				    0)
+			    buf_append_str(&out, name) < 0)
 				i_panic("buf");
 		}
 	}

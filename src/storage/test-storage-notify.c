@@ -92,7 +92,8 @@ static void test_notify_append(void)
 	test_assert(seen_usecs != 0);
 	test_assert(mailbox_get_count(box) == 1);
 	if (seen_usecs != 0) {
-		long long latency = (long long)seen_usecs - (long long)committed;
+		long long latency =
+			(long long)seen_usecs - (long long)committed;
 
 		i_info("IDLE notification latency after the commit returned: "
 			"%lld us (%u callbacks)", latency, callbacks);

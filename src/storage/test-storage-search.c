@@ -88,7 +88,8 @@ static const char *fixture_message(unsigned int i)
 
 		buf_init(&big, scratch_arena(), 20000, 0);
 		for (unsigned int j = 0; j < 400; j++) {
-			if (buf_append_str(&big, "quarterly numbers line ") < 0 ||
+			if (buf_append_str(&big,
+				    "quarterly numbers line ") < 0 ||
 			    buf_printf(&big, "%u\n", j) < 0)
 				i_panic("buf");
 		}

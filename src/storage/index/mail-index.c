@@ -250,7 +250,8 @@ static uint64_t index_salvage_modseq(const char *path)
 	sqlite3_stmt *stmt;
 	uint64_t max = 0;
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+			NULL) != SQLITE_OK) {
 		sqlite3_close(db);
 		return 0;
 	}
@@ -476,7 +477,8 @@ static int index_configure(struct mail_index *index, unsigned int busy_msecs,
 	   power failure, which the next sync recomputes from the store. */
 	if (index_exec_db(index->db, "PRAGMA synchronous = NORMAL",
 			error_r) < 0 ||
-	    index_exec_db(index->db, "PRAGMA cache_size = -1024", error_r) < 0 ||
+	    index_exec_db(index->db, "PRAGMA cache_size = -1024",
+			error_r) < 0 ||
 	    index_exec_db(index->db, "PRAGMA temp_store = MEMORY",
 			error_r) < 0)
 		return -1;
