@@ -205,6 +205,7 @@ static void sync_send_flag_changes(struct imap_client *client,
 		if (condstore && mail_get_modseq(mail, &modseq) == 0) {
 			r |= buf_printf(&str, "MODSEQ (%llu) ",
 				(unsigned long long)modseq);
+			imap_sync_note_fetch_modseq(client, modseq);
 		}
 		if (mail_get_keywords(mail, &keywords, &kw_count) < 0)
 			keywords = NULL;
