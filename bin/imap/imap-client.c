@@ -358,7 +358,10 @@ static int client_step(struct imap_client *client, const unsigned char *data,
 		return 1;
 	case IMAP_INPUT_ARGS:
 		ret = imap_parser_read_args(client->parser, data, size,
-			consumed_r, 0, 0, &args);
+			consumed_r, 0, (client->cmd->flags &
+			IMAP_CMD_FLAG_LITERAL_SIZE) == 0 ? 0 :
+			IMAP_PARSER_FLAG_LITERAL_SIZE |
+			IMAP_PARSER_FLAG_LITERAL8, &args);
 		client->bytes_in += *consumed_r;
 		if (ret == 0)
 			return 0;

@@ -66,6 +66,7 @@ static const struct imap_command_def imap_commands[] = {
 	  IMAP_CMD_FLAG_USES_SEQS | IMAP_CMD_FLAG_BREAKS_SEQS },
 	{ "UID MOVE", cmd_move, IMAP_CLIENT_STATE_SELECTED,
 	  IMAP_CMD_FLAG_BREAKS_SEQS },
+	{ "APPEND", cmd_append, ANY_STATE, IMAP_CMD_FLAG_LITERAL_SIZE },
 	/* Runs the "UID <name>" row (cmd_uid). */
 	{ "UID", cmd_uid, IMAP_CLIENT_STATE_SELECTED, IMAP_CMD_FLAG_NONE },
 };

@@ -31,6 +31,11 @@ enum imap_cmd_flags {
 	IMAP_CMD_FLAG_BREAKS_SEQS = 0x02,
 	/* Changes the selected mailbox. */
 	IMAP_CMD_FLAG_BREAKS_MAILBOX = 0x04,
+	/* The arguments are read with IMAP_PARSER_FLAG_LITERAL_SIZE and
+	   LITERAL8: the handler is called at the first literal, whose
+	   bytes are left in the input for it (APPEND streams them into
+	   storage; see imap-parser.h). */
+	IMAP_CMD_FLAG_LITERAL_SIZE = 0x08,
 };
 
 struct imap_cmd;
@@ -123,5 +128,6 @@ imap_cmd_func_t cmd_fetch;
 imap_cmd_func_t cmd_store;
 imap_cmd_func_t cmd_copy;
 imap_cmd_func_t cmd_move;
+imap_cmd_func_t cmd_append;
 
 #endif
