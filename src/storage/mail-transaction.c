@@ -169,10 +169,13 @@ struct mail_save_context *mail_save_begin(struct mailbox_transaction *t,
 	const struct mail_save_params *params)
 {
 	struct mailbox *box = t->box;
+	static const struct mail_save_params no_params;
 	struct mail_save_context *ctx;
 	struct backend_save *bsave;
 
 	i_assert(t->cur_save == NULL);
+	if (params == NULL)
+		params = &no_params;
 	if (box->readonly) {
 		mail_user_set_error(box->user, MAIL_ERROR_PERM,
 			"Mailbox is read-only");
@@ -342,6 +345,9 @@ struct tx_commit {
 	/* updates whose flags changed: uid and new flags for the view */
 	ARRAY(struct mail_update_status) view_updates;
 	ARRAY(uint8_t) view_flags;
+	/* UIDs the store gave the saves (durable from then on) */
+	const uint32_t *durable_uids;
+	unsigned int durable_count;
 };
 
 static int commit_modseq(struct tx_commit *ctx, uint64_t *modseq_r)
@@ -413,6 +419,8 @@ static int commit_saves(struct tx_commit *ctx)
 	/* the messages are durable now; free the backend saves */
 	for (i = 0; i < count; i++)
 		box->storage->ops->save_free(&t->saves.v[i].bsave);
+	ctx->durable_uids = uids;
+	ctx->durable_count = count;
 	if (commit_modseq(ctx, &modseq) < 0)
 		return -1;
 	for (i = 0; i < count; i++) {
@@ -944,6 +952,23 @@ int mailbox_transaction_commit(struct mailbox_transaction **_t,
 		mail_index_rollback(ctx.index);
 	if (ret == -1)
 		mail_user_set_index_error(box->user);
+	if (ret == -1 && ctx.durable_count > 0 && t->updates.count == 0 &&
+	    t->expunges.count == 0 && !t->expunge_deleted) {
+		/* The messages are in the store with their UIDs; only the
+		   index (a cache) missed them, and the next sync adds them.
+		   Failing the APPEND now would make the client save them
+		   twice. */
+		i_warning("Mailbox %s: saved UIDs %u..%u but the index "
+			"update failed: the next sync adds them", box->vname,
+			ctx.durable_uids[0],
+			ctx.durable_uids[ctx.durable_count - 1]);
+		array_clear(&ctx.saved_uids);
+		for (i = 0; i < ctx.durable_count; i++)
+			array_push(&ctx.saved_uids, ctx.durable_uids[i]);
+		mail_user_clear_error(box->user);
+		ret = 0;
+		ctx.modseq = 0;
+	}
 
 	if (ret == 0 || ctx.saved_uids.count > 0) {
 		/* the store changed: keep the view's flags in step and

@@ -828,7 +828,8 @@ struct mail_save_params {
  * Starts saving a new message into the transaction's mailbox.  The bytes
  * are given with mail_save_write() with any line endings (Maildir stores
  * LF, or CRLF with mail_save_crlf, as Dovecot).  Fails (NULL, error on
- * the user) for invalid keywords or a read-only view.
+ * the user) for invalid keywords or a read-only view.  params NULL: no
+ * flags or keywords, received now.
  */
 struct mail_save_context *mail_save_begin(struct mailbox_transaction *t,
 	const struct mail_save_params *params);

@@ -13,6 +13,7 @@
 #include "test-common.h"
 
 #include <dirent.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #define DATE1 "Tue, 14 Nov 2023 09:30:00 +0100"
@@ -549,6 +550,46 @@ static void test_foreign_changes(void)
 	test_end();
 }
 
+static void test_index_busy(void)
+{
+	struct test_user tu;
+	struct mailbox *box;
+	sqlite3 *db;
+	uint32_t uid;
+	const char *msg = "Subject: busy\n\nx\n";
+	enum mail_error error;
+
+	test_begin("APPEND while the index is locked fails cleanly");
+	test_user_init(&tu, "busy", "mail_max_lock_timeout = 1s");
+	(void)test_save(tu.user, "INBOX", msg, 0, NULL);
+	test_assert(mailbox_open(tu.user, "INBOX", MAILBOX_OPEN_SAVEONLY,
+		&box) == 0);
+	SCRATCH_BEGIN {
+		/* another process holds the index write lock too long */
+		test_assert(sqlite3_open(t_printf("%s/roost-index.sqlite",
+			tu.maildir), &db) == SQLITE_OK);
+		test_assert(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
+			NULL) == SQLITE_OK);
+		test_assert(mailbox_save_buffer(box, NULL, msg, strlen(msg),
+			&uid) < 0);
+		(void)mail_user_get_last_error(tu.user, &error);
+		test_assert(error == MAIL_ERROR_TEMP);
+		/* nothing became visible, nothing is left in tmp/ */
+		test_assert(test_system("test $(ls %s/cur %s/new | grep -c "
+			"'^[0-9]') = 1", tu.maildir, tu.maildir) == 0);
+		test_assert(test_system("test -z \"$(ls %s/tmp)\"",
+			tu.maildir) == 0);
+		test_assert(sqlite3_exec(db, "COMMIT", NULL, NULL,
+			NULL) == SQLITE_OK);
+		sqlite3_close(db);
+	} SCRATCH_END;
+	test_assert(mailbox_save_buffer(box, NULL, msg, strlen(msg),
+		&uid) == 0 && uid == 2);
+	mailbox_close(&box);
+	test_user_deinit(&tu);
+	test_end();
+}
+
 int main(void)
 {
 	static void (*const tests[])(void) = {
@@ -559,6 +600,7 @@ int main(void)
 		test_copy_move,
 		test_two_views,
 		test_foreign_changes,
+		test_index_busy,
 		NULL
 	};
 	int ret;
