@@ -22,7 +22,6 @@
 #include "lib.h"
 #include "arena.h"
 #include "buf.h"
-#include "config.h"
 #include "imap-arg.h"
 #include "imap-parser.h"
 #include "imap-seqset.h"
@@ -31,7 +30,6 @@
 #include "imap-client.h"
 #include "imap-commands.h"
 #include "imap-flags.h"
-#include "imap-process.h"
 #include "imap-sync.h"
 #include "imap-append.h"
 
@@ -137,22 +135,13 @@ static uint64_t parse_size_setting(const char *value)
 
 static void append_read_settings(struct append_ctx *ctx)
 {
-	const struct config_section *plugin;
-	const char *value;
+	const struct imap_client_settings *set = &ctx->client->set;
 
-	ctx->temp_dir = "/tmp";
-	if (imap_process == NULL || imap_process->config == NULL)
-		return;
-	value = config_get(imap_process->config, NULL, "mail_temp_dir");
-	if (value != NULL && *value != '\0')
-		ctx->temp_dir = value;
-	plugin = config_find_section(imap_process->config, NULL, "plugin",
-		"");
-	if (plugin != NULL) {
-		value = config_section_get(plugin, "quota_max_mail_size");
-		if (value != NULL)
-			ctx->max_mail_size = parse_size_setting(value);
-	}
+	ctx->temp_dir = set->mail_temp_dir == NULL ||
+		*set->mail_temp_dir == '\0' ? "/tmp" : set->mail_temp_dir;
+	if (set->quota_max_mail_size != NULL)
+		ctx->max_mail_size =
+			parse_size_setting(set->quota_max_mail_size);
 }
 
 /* The message's [flags] [date-time]. */

@@ -57,6 +57,11 @@ struct imap_client_settings {
 	bool special_use_mailboxes;
 	/* IDLE's "* OK Still here" interval (0 = never). */
 	unsigned int imap_idle_notify_interval_msecs;
+	/* APPEND's temporary files (literal8, CATENATE). */
+	const char *mail_temp_dir;
+	/* plugin { quota_max_mail_size } as written (NULL = unset): the
+	   largest message APPEND accepts. */
+	const char *quota_max_mail_size;
 };
 
 /* What the hand-off gave us about the session. */

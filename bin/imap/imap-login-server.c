@@ -130,6 +130,7 @@ static void session_settings(const struct login_handoff_request *req,
 	struct config_filter *filter, struct imap_client_settings *set_r)
 {
 	const struct config *c = imap_process->config;
+	const struct config_section *plugin;
 
 	memset(filter, 0, sizeof(*filter));
 	filter->protocol = "imap";
@@ -152,6 +153,10 @@ static void session_settings(const struct login_handoff_request *req,
 	set_r->imap_idle_notify_interval_msecs =
 		config_get_time_msecs(c, filter, "imap_idle_notify_interval");
 	set_r->special_use_mailboxes = has_special_use(c, filter);
+	set_r->mail_temp_dir = config_get(c, filter, "mail_temp_dir");
+	plugin = config_find_section(c, filter, "plugin", "");
+	set_r->quota_max_mail_size = plugin == NULL ? NULL :
+		config_section_get(plugin, "quota_max_mail_size");
 }
 
 /*
