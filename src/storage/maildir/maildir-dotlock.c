@@ -198,11 +198,56 @@ static int check_lock(struct lock_wait *w, time_t now, const char **error_r)
 	return 0;
 }
 
+/*
+ * Creates a lock that carries its owner from the first instant: the
+ * owner string is written to a private temp file that is then hard-linked
+ * to the lock path (link() fails with EEXIST like O_EXCL does).  A process
+ * killed half-way can so never leave an empty lock, which others could only
+ * break after the stale timeout; at worst it leaves its temp file behind.
+ */
+static int try_create_with_pid(const struct lock_wait *w, int *fd_r,
+	const char **error_r)
+{
+	const char *owner = maildir_dotlock_owner_string(scratch_arena());
+	const char *tmp_path = t_printf("%s.%ld.tmp", w->lock_path,
+		(long)getpid());
+	int fd, ret;
+
+	fd = open(tmp_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
+		w->set->mode == 0 ? 0600 : w->set->mode);
+	if (fd < 0) {
+		*error_r = t_printf("open(%s) failed: %s", tmp_path,
+			strerror(errno));
+		return -1;
+	}
+	if (write_full(fd, owner, strlen(owner)) < 0) {
+		*error_r = t_printf("write(%s) failed: %s", tmp_path,
+			strerror(errno));
+		close(fd);
+		(void)unlink(tmp_path);
+		return -1;
+	}
+	ret = link(tmp_path, w->lock_path);
+	if (ret < 0 && errno != EEXIST) {
+		*error_r = t_printf("link(%s, %s) failed: %s", tmp_path,
+			w->lock_path, strerror(errno));
+	}
+	(void)unlink(tmp_path);
+	if (ret < 0) {
+		close(fd);
+		return errno == EEXIST ? 0 : -1;
+	}
+	*fd_r = fd;
+	return 1;
+}
+
 static int try_create(const struct lock_wait *w, bool write_pid, int *fd_r,
 	const char **error_r)
 {
 	int fd;
 
+	if (write_pid)
+		return try_create_with_pid(w, fd_r, error_r);
 	fd = open(w->lock_path, O_RDWR | O_EXCL | O_CREAT | O_CLOEXEC,
 		w->set->mode == 0 ? 0600 : w->set->mode);
 	if (fd < 0) {
@@ -211,20 +256,6 @@ static int try_create(const struct lock_wait *w, bool write_pid, int *fd_r,
 		*error_r = t_printf("open(%s) failed: %s", w->lock_path,
 			strerror(errno));
 		return -1;
-	}
-	if (write_pid) {
-		const char *owner = maildir_dotlock_owner_string(
-			scratch_arena());
-
-		/* If this fails the lock stays empty, as in Dovecot. */
-		if (write_full(fd, owner, strlen(owner)) < 0 &&
-		    ftruncate(fd, 0) < 0) {
-			*error_r = t_printf("ftruncate(%s) failed: %s",
-				w->lock_path, strerror(errno));
-			close(fd);
-			(void)unlink(w->lock_path);
-			return -1;
-		}
 	}
 	*fd_r = fd;
 	return 1;

@@ -32,6 +32,10 @@ static void test_create_delete(void)
 	test_assert_strcmp(buf_cstr(&data),
 		maildir_dotlock_owner_string(scratch_arena()));
 	buf_free(&data);
+	/* The lock was linked from a temp file holding the owner, which is
+	   gone again. */
+	test_assert(access(t_printf("%s.%ld.tmp", lock_path, (long)getpid()),
+		F_OK) < 0);
 	test_assert(maildir_dotlock_is_ours(lock));
 	test_assert(maildir_dotlock_touch(lock) == 0);
 	/* Held by a live process (us, but younger than 2 s): busy. */
@@ -40,6 +44,12 @@ static void test_create_delete(void)
 	test_assert(maildir_dotlock_delete(&lock, &error) == 1);
 	test_assert(lock == NULL);
 	test_assert(access(lock_path, F_OK) < 0);
+	/* A temp file left by a killed process of the same pid is reused. */
+	test_assert(file_write_atomic(t_printf("%s.%ld.tmp", lock_path,
+		(long)getpid()), "junk", 4, 0600, false, &error) == 0);
+	test_assert(maildir_dotlock_create(&set, path, &lock, &error) == 1);
+	test_assert(maildir_dotlock_is_ours(lock));
+	test_assert(maildir_dotlock_delete(&lock, &error) == 1);
 
 	/* Somebody else's lock replaced ours: delete says so. */
 	test_assert(maildir_dotlock_create(&set, path, &lock, &error) == 1);
