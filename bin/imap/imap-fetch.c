@@ -19,6 +19,7 @@
 #include "imap-fetch-body.h"
 #include "imap-fetch.h"
 
+#include <event2/bufferevent.h>
 #include <time.h>
 
 /* Literal data per write when it has to be copied (converted). */
@@ -618,6 +619,14 @@ enum imap_cmd_result imap_fetch_start(struct imap_cmd *cmd,
 	array_init(&ctx->seen_seqs, cmd->arena, 16);
 	buf_init(&ctx->line, cmd->arena, 1024, 0);
 	ctx->chunk = arena_alloc(cmd->arena, FETCH_CHUNK_SIZE);
+
+	/* libevent writes at most 16 kB per loop iteration by default:
+	   let a drain write what one FETCH round queues */
+	if (conn_get_bufferevent(cmd->client->conn) != NULL) {
+		(void)bufferevent_set_max_single_write(
+			conn_get_bufferevent(cmd->client->conn),
+			IMAP_FETCH_OUTPUT_MAX);
+	}
 
 	cmd->context = ctx;
 	cmd->output = fetch_output;
