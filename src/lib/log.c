@@ -92,6 +92,9 @@ static void write_all(int fd, const char *data, size_t len)
 }
 
 static void log_vwrite(enum log_level level, const char *prefix,
+	const char *fmt, va_list args) ATTR_FORMAT(3, 0);
+
+static void log_vwrite(enum log_level level, const char *prefix,
 	const char *fmt, va_list args)
 {
 	char line[8192];
