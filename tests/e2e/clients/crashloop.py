@@ -188,9 +188,12 @@ class Worker(threading.Thread):
         self.selected = None
 
     def done(self):
+        """True when the kill budget is spent and every kind of operation
+        was hit at least once, or when time is up."""
         with self.stats.lock:
-            out_of_kills = self.stats.kills >= self.kill_budget
-        return out_of_kills or time.monotonic() >= self.stop_at
+            finished = self.stats.kills >= self.kill_budget and \
+                min(self.stats.killed_during.values()) > 0
+        return finished or time.monotonic() >= self.stop_at
 
     def run(self):
         try:
@@ -270,12 +273,21 @@ class Worker(threading.Thread):
             n += 1
             op = self.rng.choices(OPS, OP_WEIGHTS)[0]
             kill = self.rng.random() < 0.5 and pid is not None
+            if kill and self.rng.random() < 0.3:
+                # Aim at the operation hit least so far (the quick ones,
+                # EXPUNGE and STORE, are missed most often).
+                with self.stats.lock:
+                    op = min(OPS, key=lambda o: (
+                        self.stats.killed_during[o], self.rng.random()))
             timer = None
             if kill:
                 # Short operations (STORE, EXPUNGE) need short delays to
                 # be hit while running; longer ones any.
-                delay = self.rng.uniform(0, self.rng.choice((0.001, 0.004,
-                                                              0.025)))
+                if op in ("EXPUNGE", "STORE") and self.rng.random() < 0.7:
+                    delay = self.rng.uniform(0, 0.0015)
+                else:
+                    delay = self.rng.uniform(0, self.rng.choice(
+                        (0.001, 0.004, 0.025)))
                 timer = threading.Timer(delay, self.kill, (pid, op))
                 timer.start()
             try:
