@@ -23,6 +23,11 @@ python3-pytest
 procps
 dovecot-core
 dovecot-imapd
+isync
+offlineimap3
+mutt
+tmux
+curl
 "
 
 missing=""
