@@ -15,6 +15,7 @@
 #include "storage.h"
 #include "imap-client.h"
 #include "imap-commands.h"
+#include "imap-list.h"
 #include "imap-status.h"
 #include "imap-sync.h"
 
@@ -37,28 +38,6 @@ struct list_context {
 	bool subscribed_loaded;
 };
 
-/* IMAP LIST wildcard match: '*' anything, '%' anything but sep. */
-static bool list_match(const char *pattern, const char *name, char sep)
-{
-	for (; *pattern != '\0'; pattern++, name++) {
-		if (*pattern == '*' || *pattern == '%') {
-			bool star = *pattern == '*';
-
-			pattern++;
-			for (;;) {
-				if (list_match(pattern, name, sep))
-					return true;
-				if (*name == '\0' || (!star && *name == sep))
-					return false;
-				name++;
-			}
-		}
-		if (*name != *pattern)
-			return false;
-	}
-	return *name == '\0';
-}
-
 static bool list_match_any(struct list_context *ctx, const char *name,
 	char sep)
 {
@@ -70,7 +49,7 @@ static bool list_match_any(struct list_context *ctx, const char *name,
 		if (strncasecmp(p, "INBOX", 5) == 0 &&
 		    (p[5] == '\0' || p[5] == sep))
 			p = t_printf("INBOX%s", p + 5);
-		if (list_match(p, name, sep))
+		if (imap_list_match(p, name, sep))
 			return true;
 	}
 	return false;
@@ -244,41 +223,6 @@ static void list_send_info(struct list_context *ctx,
 			&ctx->status_items);
 }
 
-/*
- * Dovecot's rule for patterns that may name INBOX in another case: the
- * characters before the first '*', '%' or separator must follow "INBOX"
- * ignoring case ("in*", "Inbox/%", "I%B%X").
- */
-static bool pattern_is_inboxcase(const char *pattern, char sep)
-{
-	static const char inbox[] = "INBOX";
-	const char *p = pattern, *inboxp = inbox;
-
-	while (*inboxp != '\0' && *p != '\0' &&
-	       *inboxp == toupper((unsigned char)*p)) {
-		inboxp++;
-		p++;
-	}
-	if (*p != '%') {
-		return *p == '*' || (*p == sep && *inboxp == '\0') ||
-			(*inboxp == '\0' && *p == '\0');
-	}
-	/* 'I%B%X' style */
-	for (; *p != '\0' && *p != '*' && *p != sep; p++) {
-		if (*p == '%')
-			continue;
-		inboxp = strchr(inboxp, toupper((unsigned char)*p));
-		if (inboxp == NULL)
-			return false;
-		if (*++inboxp == '\0') {
-			if (*++p == '%')
-				p++;
-			return *p == '\0' || *p == '*' || *p == sep;
-		}
-	}
-	return true;
-}
-
 /* The pattern with its INBOX part in upper case, so that it matches
    INBOX and its children as Dovecot's case-insensitive match does; NULL
    when that is the pattern itself or it can't name INBOX. */
@@ -291,7 +235,7 @@ static const char *pattern_inbox_variant(struct imap_client *client,
 	char *up;
 
 	if (ns == NULL || ns->prefix[0] != '\0' ||
-	    !pattern_is_inboxcase(pattern, sep))
+	    !imap_list_pattern_is_inboxcase(pattern, sep))
 		return NULL;
 	up = t_strdup(pattern);
 	for (char *p = up; *p != '\0' && *p != sep; p++)
