@@ -47,28 +47,31 @@ static int parse_nostar_set(const struct imap_arg *arg, struct arena *arena,
 	return 0;
 }
 
-/* Number of values in resolved ranges. */
-static uint64_t ranges_size(const struct imap_seq_range *r, unsigned int n)
+/* Walks the values of resolved ranges in order. */
+struct range_walk {
+	const struct imap_seq_range *r;
+	unsigned int count, i;
+	/* values of r[i] already passed */
+	uint64_t offset;
+};
+
+/* Skips n values, then returns the next one in *value_r (consumed);
+   false past the end. */
+static bool range_walk_next(struct range_walk *w, uint64_t skip,
+	uint32_t *value_r)
 {
-	uint64_t total = 0;
+	while (w->i < w->count) {
+		uint64_t size = (uint64_t)w->r[w->i].seq2 - w->r[w->i].seq1 + 1;
 
-	for (unsigned int i = 0; i < n; i++)
-		total += (uint64_t)r[i].seq2 - r[i].seq1 + 1;
-	return total;
-}
-
-/* The nth (0-based) value of resolved ranges; false past the end. */
-static bool ranges_nth(const struct imap_seq_range *r, unsigned int n,
-	uint64_t idx, uint32_t *value_r)
-{
-	for (unsigned int i = 0; i < n; i++) {
-		uint64_t size = (uint64_t)r[i].seq2 - r[i].seq1 + 1;
-
-		if (idx < size) {
-			*value_r = r[i].seq1 + (uint32_t)idx;
+		if (w->offset + skip < size) {
+			w->offset += skip;
+			*value_r = w->r[w->i].seq1 + (uint32_t)w->offset;
+			w->offset++;
 			return true;
 		}
-		idx -= size;
+		skip -= size - w->offset;
+		w->i++;
+		w->offset = 0;
 	}
 	return false;
 }
@@ -84,7 +87,7 @@ static int parse_qresync_samples(struct select_qresync *q,
 {
 	struct imap_seq_range *seqs, *uids;
 	unsigned int seq_count, uid_count, i, n = 0;
-	uint64_t idx = 0, nseqs;
+	struct range_walk walk;
 	uint32_t seq;
 
 	if (parse_nostar_set(&args[0], arena, &seqs, &seq_count) < 0) {
@@ -95,28 +98,33 @@ static int parse_qresync_samples(struct select_qresync *q,
 		*error_r = "Invalid QRESYNC known-uid-set";
 		return -1;
 	}
-	nseqs = ranges_size(seqs, seq_count);
+	memset(&walk, 0, sizeof(walk));
+	walk.r = seqs;
+	walk.count = seq_count;
 	q->sample_seqs = arena_new(arena, uint32_t, 2 * (size_t)uid_count);
 	q->sample_uids = arena_new(arena, uint32_t, 2 * (size_t)uid_count);
 	for (i = 0; i < uid_count; i++) {
-		if (!ranges_nth(seqs, seq_count, idx, &seq)) {
+		uint64_t gap = (uint64_t)uids[i].seq2 - uids[i].seq1;
+
+		/* n:m gives the samples n and m, matched with the
+		   sequence set's values in order. */
+		if (!range_walk_next(&walk, 0, &seq)) {
 			*error_r = "Invalid QRESYNC sets";
 			return -1;
 		}
 		q->sample_seqs[n] = seq;
 		q->sample_uids[n++] = uids[i].seq1;
-		idx += (uint64_t)uids[i].seq2 - uids[i].seq1;
-		if (uids[i].seq2 != uids[i].seq1) {
-			if (!ranges_nth(seqs, seq_count, idx, &seq)) {
+		if (gap > 0) {
+			if (!range_walk_next(&walk, gap - 1, &seq)) {
 				*error_r = "Invalid QRESYNC sets";
 				return -1;
 			}
 			q->sample_seqs[n] = seq;
 			q->sample_uids[n++] = uids[i].seq2;
 		}
-		idx++;
 	}
-	if (idx != nseqs) {
+	/* Both sets must hold the same number of values. */
+	if (range_walk_next(&walk, 0, &seq)) {
 		*error_r = "Invalid QRESYNC sets";
 		return -1;
 	}
