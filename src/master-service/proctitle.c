@@ -6,6 +6,10 @@
 #include "lib.h"
 #include "proctitle.h"
 
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
+
 extern char **environ;
 
 static char *title_area;
@@ -33,6 +37,12 @@ void proctitle_init(int argc, char ***argv)
 			end = environ[i] + strlen(environ[i]) + 1;
 	}
 
+	/* The copies live as long as the process, even once nothing points
+	   to them any more (main() stops using argv; a later setenv() gives
+	   environ glibc's own array): not leaks to report. */
+#ifdef __SANITIZE_ADDRESS__
+	__lsan_disable();
+#endif
 	new_env = i_new(char *, env_count + 1);
 	for (unsigned int i = 0; i < env_count; i++)
 		new_env[i] = i_strdup(environ[i]);
@@ -42,6 +52,9 @@ void proctitle_init(int argc, char ***argv)
 	for (int i = 0; i < argc; i++)
 		new_argv[i] = i_strdup(old_argv[i]);
 	*argv = new_argv;
+#ifdef __SANITIZE_ADDRESS__
+	__lsan_enable();
+#endif
 
 	title_area = old_argv[0];
 	title_size = (size_t)(end - title_area);
