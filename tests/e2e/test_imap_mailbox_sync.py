@@ -178,7 +178,7 @@ def test_qresync_select(srv):
     untagged, tagged = cmd(c, "SELECT INBOX (QRESYNC (%d %d))" % (uv,
                                                                   modseq))
     assert tagged == "OK [READ-WRITE] Select completed."
-    assert "* VANISHED (EARLIER) 4:5" in untagged
+    assert "* VANISHED (EARLIER) 4:5" in untagged, (uv, modseq, untagged)
     fetches = [x for x in untagged if " FETCH " in x]
     assert any(re.fullmatch(r"\* 2 FETCH \(UID 2 FLAGS \(\\Seen\) MODSEQ "
                             r"\(\d+\)\)", x) for x in fetches), fetches
