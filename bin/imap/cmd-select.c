@@ -360,11 +360,12 @@ static void send_select_data(struct imap_client *client)
 		"* OK [UIDVALIDITY %u] UIDs valid", status.uidvalidity));
 	imap_client_send_line(client, t_printf(
 		"* OK [UIDNEXT %u] Predicted next UID", status.uidnext));
-	if (imap_client_has_enabled(client, IMAP_FEATURE_CONDSTORE)) {
-		imap_client_send_line(client, t_printf(
-			"* OK [HIGHESTMODSEQ %llu] Highest",
-			(unsigned long long)status.highest_modseq));
-	}
+	/* RFC 7162 §3.1.2.1: a server that keeps modseqs persistently
+	   MUST send it with every SELECT; Dovecot does once the mailbox
+	   tracks them, Roost's index always does. */
+	imap_client_send_line(client, t_printf(
+		"* OK [HIGHESTMODSEQ %llu] Highest",
+		(unsigned long long)status.highest_modseq));
 }
 
 static enum imap_cmd_result cmd_select_full(struct imap_cmd *cmd,

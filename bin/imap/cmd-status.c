@@ -45,8 +45,11 @@ enum imap_cmd_result cmd_status(struct imap_cmd *cmd)
 	/* STATUS of the selected mailbox syncs it too, as Dovecot does. */
 	if (client->mailbox != NULL &&
 	    imap_mailbox_name_equals(mailbox_get_vname(client->mailbox),
-		    vname))
-		return imap_cmd_sync_reply(cmd, 0, "OK Status completed.");
+		    vname)) {
+		/* RFC 3501 §6.3.10: a client SHOULD NOT do this. */
+		return imap_cmd_sync_reply(cmd, 0, "OK [CLIENTBUG] Status on "
+			"selected mailbox completed.");
+	}
 	imap_client_send_tagline(client, "OK Status completed.");
 	return IMAP_CMD_DONE;
 }

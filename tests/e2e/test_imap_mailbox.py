@@ -14,7 +14,8 @@ import re
 import pytest
 
 from imap_mbox_util import (cmd, cur_files, deliver, maildir_path,
-                            make_maildir, ok, session, text, tree_snapshot)
+                            make_maildir, ok, session, set_file_flags, text,
+                            tree_snapshot)
 
 NS_CONFIG = r"""
 namespace inbox {
@@ -84,8 +85,11 @@ def test_select_untagged_data(srv):
     assert re.fullmatch(r"\* OK \[UIDVALIDITY \d+\] UIDs valid",
                         untagged[5]), untagged
     assert untagged[6] == "* OK [UIDNEXT 4] Predicted next UID"
-    # No HIGHESTMODSEQ without CONDSTORE.
-    assert len(untagged) == 7, untagged
+    # RFC 7162 §3.1.2.1: HIGHESTMODSEQ when modseqs are kept (Dovecot
+    # only once CONDSTORE was used on the mailbox, Roost always).
+    assert len(untagged) in (7, 8), untagged
+    assert all(re.fullmatch(r"\* OK \[HIGHESTMODSEQ \d+\] Highest", x)
+               for x in untagged[7:])
 
 
 def test_examine_readonly_and_closed(srv):
@@ -102,16 +106,26 @@ def test_examine_readonly_and_closed(srv):
     assert tagged == "OK [READ-WRITE] Select completed."
 
 
+def condstore_is_enabled(srv, c, mailbox_file, flags="F"):
+    """A flag change by another program comes with MODSEQ only when
+    CONDSTORE is enabled."""
+    set_file_flags(mailbox_file, flags)
+    untagged = ok(c, "NOOP")
+    assert len(untagged) == 1 and " FETCH " in untagged[0], untagged
+    return "MODSEQ" in untagged[0]
+
+
 def test_select_condstore_and_enabled(srv):
     c = session(srv)
-    ok(c, "CREATE box")
-    untagged, tagged = cmd(c, "SELECT box (CONDSTORE)")
+    untagged, tagged = select_inbox_with(srv, c, [""])
+    assert not condstore_is_enabled(srv, c, cur_files(srv, "alice")[0])
+    untagged, tagged = cmd(c, "SELECT INBOX (CONDSTORE)")
     assert tagged == "OK [READ-WRITE] Select completed."
     assert re.fullmatch(r"\* OK \[HIGHESTMODSEQ \d+\] Highest",
                         untagged[-1]), untagged
-    # CONDSTORE stays enabled: a plain SELECT shows HIGHESTMODSEQ too.
-    untagged, tagged = cmd(c, "EXAMINE box")
-    assert any(line.startswith("* OK [HIGHESTMODSEQ ") for line in untagged)
+    # CONDSTORE stays enabled.
+    ok(c, "EXAMINE INBOX")
+    assert condstore_is_enabled(srv, c, cur_files(srv, "alice")[0], "S")
 
 
 def test_select_errors(srv):
@@ -649,13 +663,23 @@ def test_status(srv):
         [], "NO Mailbox doesn't exist: p.")
 
 
+def test_status_of_selected_mailbox(srv):
+    c = session(srv)
+    ok(c, "SELECT INBOX")
+    assert cmd(c, "STATUS inbox (MESSAGES)") == (
+        ["* STATUS inbox (MESSAGES 0)"],
+        "OK [CLIENTBUG] Status on selected mailbox completed.")
+
+
 def test_status_highestmodseq_enables_condstore(srv):
     c = session(srv)
+    make_maildir(srv, "alice")
+    deliver(srv, "alice", flags="")
     untagged = ok(c, "STATUS INBOX (HIGHESTMODSEQ)")
     assert re.fullmatch(r"\* STATUS INBOX \(HIGHESTMODSEQ \d+\)",
                         untagged[0])
-    untagged = ok(c, "SELECT INBOX")
-    assert any(line.startswith("* OK [HIGHESTMODSEQ ") for line in untagged)
+    ok(c, "SELECT INBOX")
+    assert condstore_is_enabled(srv, c, cur_files(srv, "alice")[0])
 
 
 # ---------------------------------------------------------------------------
