@@ -217,9 +217,9 @@ int imap_seqset_get_seqs(struct imap_client *client, const char *str,
 		return 0;
 	}
 	/* RFC 3501 §9 seq-number: a number beyond the last message is
-	   invalid (Dovecot: "Invalid messageset"), as is any number in an
-	   empty mailbox. */
-	if (count > 0 && ranges[count - 1].seq2 > msgs) {
+	   invalid (Dovecot: "Invalid messageset"), as is any set in an
+	   empty mailbox ("*" too). */
+	if (msgs == 0 || count == 0 || ranges[count - 1].seq2 > msgs) {
 		*error_r = "Invalid messageset";
 		return -1;
 	}

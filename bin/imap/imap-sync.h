@@ -192,9 +192,10 @@ void imap_sync_note_fetch_modseq(struct imap_client *client,
  * UIDs without a message are skipped, RFC 3501 §6.4.8; "*" is the
  * highest UID, so "n:*" always matches the last message).  "$" (RFC
  * 5182) is the saved SEARCHRES result.  For message numbers, "*" is the
- * last message and a number beyond the count is an error (Dovecot's "BAD
- * Error in IMAP command X: Invalid messageset").  *seqs_r is allocated
- * from arena; *count_r may be 0 (nothing matched: not an error).
+ * last message and a number beyond the count, or any set in an empty
+ * mailbox, is an error (Dovecot's "BAD Error in IMAP command X: Invalid
+ * messageset").  *seqs_r is allocated from arena; *count_r may be 0
+ * (nothing matched: not an error).
  * Returns 0, or -1 with a client-safe *error_r for a BAD reply.
  */
 int imap_seqset_get_seqs(struct imap_client *client, const char *str,
