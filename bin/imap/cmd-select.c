@@ -421,8 +421,8 @@ static enum imap_cmd_result cmd_select_full(struct imap_cmd *cmd,
 	send_select_data(client);
 	if (qresync.set && qresync.uidvalidity == client->sync.uidvalidity &&
 	    send_qresync(client, &qresync, cmd->arena) < 0) {
-		imap_client_send_line(client, t_printf("* NO %s",
-			mail_user_get_last_error(client->mail_user, NULL)));
+		imap_client_send_line(client, t_printf("* %s",
+			imap_storage_error_tagline(client, 0)));
 	}
 	imap_client_send_tagline(client, client->sync.readonly ?
 		(readonly ? "OK [READ-ONLY] Examine completed." :

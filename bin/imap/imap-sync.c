@@ -251,7 +251,6 @@ static int sync_run(struct imap_client *client, unsigned int flags,
 {
 	struct mailbox_changes ch;
 	unsigned int sflags = 0;
-	const char *error;
 	unsigned int kw_count;
 
 	*modseq_r = 0;
@@ -264,8 +263,9 @@ static int sync_run(struct imap_client *client, unsigned int flags,
 	if ((flags & IMAP_SYNC_FLAG_NO_EXPUNGES) != 0)
 		sflags |= MAILBOX_SYNC_FLAG_NO_EXPUNGES;
 	if (mailbox_sync(client->mailbox, sflags, scratch_arena(), &ch) < 0) {
-		error = mail_user_get_last_error(client->mail_user, NULL);
-		imap_client_send_line(client, t_printf("* NO %s", error));
+		/* Dovecot's untagged storage error: "* NO [SERVERBUG] ..." */
+		imap_client_send_line(client, t_printf("* %s",
+			imap_storage_error_tagline(client, 0)));
 		return -1;
 	}
 	if (ch.uidvalidity_changed) {
