@@ -282,19 +282,25 @@ static const char *decode_mutf7(const char *str)
 static void list_ref_root(struct list_context *ctx, const char *ref)
 {
 	struct imap_client *client = ctx->client;
-	struct mail_namespace *ns;
+	struct mail_namespace *ns, *sep_ns;
 	struct buf str;
 	int r = 0;
 
+	/* The namespace whose prefix the reference is in; else the
+	   separator of the INBOX namespace and an empty root, as
+	   Dovecot. */
 	ns = mail_namespace_find(client->mail_user, ref);
-	if (ns == NULL)
-		ns = mail_namespace_find_inbox(client->mail_user);
+	if (ns != NULL && (ns->hidden ||
+			   strncmp(ref, ns->prefix, strlen(ns->prefix)) != 0))
+		ns = NULL;
+	sep_ns = ns != NULL ? ns :
+		mail_namespace_find_inbox(client->mail_user);
 	buf_init(&str, scratch_arena(), 64, 0);
 	r |= buf_append_str(&str, ctx->lsub ? "* LSUB (\\Noselect) " :
 		"* LIST (\\Noselect) ");
-	r |= append_sep(&str, ns == NULL ? '\0' : ns->sep);
+	r |= append_sep(&str, sep_ns == NULL ? '\0' : sep_ns->sep);
 	r |= buf_append_c(&str, ' ');
-	if (ns != NULL && ns->prefix[0] != '\0' && !ns->hidden)
+	if (ns != NULL && ns->prefix[0] != '\0')
 		r |= imap_mailbox_name_append(client, &str, ns->prefix);
 	else
 		r |= buf_append_str(&str, "\"\"");

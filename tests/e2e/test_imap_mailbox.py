@@ -749,3 +749,32 @@ def test_imaplib_list_and_status(srv):
     assert c.delete("Work/Projects")[0] == "OK"
     assert c.select("Work/Projects")[0] == "NO"
     c.logout()
+
+
+def test_courier_style_prefix_namespace(make_server):
+    """namespace { prefix = INBOX. separator = . } as Courier users have
+    it: names outside the prefix are refused with Dovecot's hint."""
+    srv = make_server(extra_config="""
+namespace inbox {
+  inbox = yes
+  prefix = INBOX.
+  separator = .
+}
+""")
+    c = session(srv)
+    assert ok(c, "NAMESPACE") == ['* NAMESPACE (("INBOX." ".")) NIL NIL']
+    assert cmd(c, "CREATE INBOX.work.2024") == ([], "OK Create completed.")
+    assert os.path.isdir(os.path.join(srv.mail_dir, "alice", ".work.2024"))
+    assert cmd(c, "CREATE work") == (
+        [], "NO Client tried to access nonexistent namespace. (Mailbox "
+            "name should probably be prefixed with: INBOX.).")
+    names = list_lines(ok(c, 'LIST "" *'))
+    assert names["INBOX"][0] == {"\\HasChildren"}
+    assert names["INBOX.work"][0] == {"\\Noselect", "\\HasChildren"}
+    assert names["INBOX.work.2024"][0] == {"\\HasNoChildren"}
+    assert cmd(c, 'LIST "" ""') == (['* LIST (\\Noselect) "." ""'],
+                                    "OK List completed.")
+    assert set(list_lines(ok(c, 'LIST "INBOX." %'))) == {"INBOX.work"}
+    ok(c, "SELECT INBOX.work.2024")
+    assert ok(c, "STATUS INBOX.work.2024 (MESSAGES)") == [
+        "* STATUS INBOX.work.2024 (MESSAGES 0)"]
