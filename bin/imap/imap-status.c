@@ -68,8 +68,17 @@ int imap_status_send_mailbox(struct imap_client *client, const char *vname,
 	struct buf str;
 	int r = 0;
 
-	if (mailbox_get_status_by_name(client->mail_user, vname, items->items,
-		    &status) < 0)
+	if (client->mailbox != NULL &&
+	    imap_mailbox_name_equals(mailbox_get_vname(client->mailbox),
+		    vname)) {
+		/* The selected mailbox: what its view says (RECENT counts
+		   this session's \Recent), as Dovecot; the sync after STATUS
+		   reports the rest. */
+		if (mailbox_get_status(client->mailbox, items->items,
+			    &status) < 0)
+			return -1;
+	} else if (mailbox_get_status_by_name(client->mail_user, vname,
+			   items->items, &status) < 0)
 		return -1;
 	buf_init(&str, scratch_arena(), 128, 0);
 	r |= buf_append_str(&str, "* STATUS ");

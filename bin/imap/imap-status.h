@@ -24,7 +24,8 @@ int imap_status_parse_items(const struct imap_arg *args,
 
 /*
  * Sends "* STATUS <name> (...)" for vname, items in Dovecot's order
- * (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN HIGHESTMODSEQ SIZE).
+ * (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN HIGHESTMODSEQ SIZE).  For
+ * the selected mailbox the values are its view's (not synced first).
  * Returns 0, or -1 with the error on client->mail_user (nothing sent).
  */
 int imap_status_send_mailbox(struct imap_client *client, const char *vname,
