@@ -135,7 +135,7 @@ measure() { # label port master-pid benchmarks
 	wait_port "$2" || return 1
 	out=$($PY "$TOP/bench/imap_bench.py" --port "$2" --pid "$3" \
 		--password "$PASSWORD" --repeat "$REPEAT" --sessions "$SESSIONS" \
-		--only "$4") || return 1
+		--only "$4") || log "$1: some benchmarks failed"
 	echo "$out" >&2
 	echo "$out" | grep '^RESULT' | sed "s/^/$1 /" >>"$RESULTS"
 }
@@ -146,12 +146,17 @@ run_server() { # name port master-binary
 	passwd_file "$d/users"
 	dovecot_syntax_conf "$d" "$port" "$TUNING" >"$d/server.conf"
 	populate "$d"
-	# Two starts: everything but memory, then memory alone in a fresh imap
+	# One start for everything but memory, then one for each mailbox's
+	# memory figures, each in a fresh imap
 	# process (one that served the other benchmarks keeps their freed heap,
 	# which new sessions would reuse for free).
 	local phases=() mem="" b
 	for b in ${ONLY//,/ }; do
-		if [ "$b" = memory ]; then mem=memory; else phases+=("$b"); fi
+		if [ "$b" = memory ]; then
+			mem="memory10k memory100k"
+		else
+			phases+=("$b")
+		fi
 	done
 	local first
 	first=$(IFS=,; echo "warmup${phases[*]:+,}${phases[*]}")
@@ -191,7 +196,7 @@ val() { # label kind key
 }
 echo
 echo "Date: $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
-echo "Dovecot: $(/usr/sbin/dovecot --version 2>/dev/null || echo -), Roost: $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo -)"
+echo "Dovecot: $(/usr/sbin/dovecot --version 2>/dev/null || echo -); Roost: build $BUILD (this checkout is at $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo -); say which commit the build is from)"
 echo
 echo "| server | FETCH MB/s | SEARCH rare ms | SEARCH common ms | APPEND msgs/s | IDLE median ms (p90) | SELECT 100k ms: new session (again) | PSS 1 session 10k KiB | growth/session 10k KiB | PSS 1 session 100k KiB | growth/session 100k KiB |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

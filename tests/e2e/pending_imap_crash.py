@@ -6,9 +6,9 @@ unchanged, and after the next SELECT the index is in step with the
 Maildir (UIDs from dovecot-uidlist, flags from the file names).
 
 The loop in `make check` stops after ROOST_CRASH_KILLS kills (default
-60) or ROOST_CRASH_SECONDS (default 150 s); the full run of the issue
-(200 kills and more) is `ROOST_CRASH_KILLS=200 pytest
-tests/e2e/test_imap_crash.py` or bench/imap_crash.py (docs/testing.md).
+60) or ROOST_CRASH_SECONDS (default 150 s); the issue's full run of 200
+kills and more is `ROOST_CRASH_KILLS=200 ROOST_CRASH_SECONDS=600 pytest
+...` (docs/testing.md, "The crash-safety loop").
 """
 import os
 
