@@ -5,6 +5,7 @@ NOOP/CHECK; EXPUNGE responses are held back during FETCH/STORE/SEARCH
 EXPUNGE into VANISHED and resynchronises at SELECT with VANISHED
 (EARLIER) (RFC 7162).  Run with ROOST_E2E_SERVER=dovecot to check them
 against Dovecot 2.3."""
+import os
 import re
 
 import pytest
@@ -27,7 +28,7 @@ def srv(make_server):
 
 def two_sessions(srv, count, flags=None):
     """count messages in a new INBOX, selected by two sessions (after a
-    third one took their \Recent flags)."""
+    third one took their \\Recent flags)."""
     make_maildir(srv, "alice")
     for i in range(count):
         deliver(srv, "alice", flags=flags)
@@ -120,7 +121,6 @@ def test_expunge_seen_by_other_session(srv):
 
 def test_expunge_by_other_program(srv):
     a, b = two_sessions(srv, 3, flags="S")
-    import os
     os.unlink(cur_files(srv, "alice")[1])
     assert ok(a, "NOOP") == ["* 2 EXPUNGE"]
     assert ok(b, "CHECK") == ["* 2 EXPUNGE"]
@@ -130,7 +130,6 @@ def test_no_expunge_during_search(srv):
     """RFC 3501 §7.4.1: SEARCH (without UID) may not be answered with
     EXPUNGE; the next NOOP reports it."""
     a, b = two_sessions(srv, 3, flags="S")
-    import os
     os.unlink(cur_files(srv, "alice")[0])
     untagged, tagged = cmd(a, "SEARCH ALL")
     if tagged.startswith("BAD"):
@@ -222,7 +221,6 @@ def test_condstore_modseq_grows(srv):
 
 
 def test_uidvalidity_change_ends_session(srv):
-    import os
     a, b = two_sessions(srv, 1)
     path = os.path.join(srv.mail_dir, "alice", "dovecot-uidlist")
     with open(path) as f:
