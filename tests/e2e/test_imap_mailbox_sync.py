@@ -139,6 +139,19 @@ def test_no_expunge_during_search(srv):
     assert ok(a, "NOOP") == ["* 1 EXPUNGE"]
 
 
+def test_flag_change_survives_search(srv):
+    """A change seen by the sync after a non-UID SEARCH (which holds
+    expunges back) is still reported, then or by the next NOOP."""
+    a, b = two_sessions(srv, 2, flags="")
+    set_file_flags(cur_files(srv, "alice")[1], "F")
+    ok(b, "NOOP")
+    untagged, tagged = cmd(a, "SEARCH ALL")
+    if tagged.startswith("BAD"):
+        pytest.skip("SEARCH not implemented yet")
+    untagged += ok(a, "NOOP")
+    assert "* 2 FETCH (FLAGS (\\Flagged))" in untagged, untagged
+
+
 def test_qresync_expunge_is_vanished(srv):
     a, b = two_sessions(srv, 3, flags="")
     ok(b, "ENABLE QRESYNC")
