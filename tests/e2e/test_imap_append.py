@@ -119,7 +119,8 @@ def test_append_memory_stays_small(make_server):
     _, tagged = w.read_until_tagged("a1")
     assert tagged.endswith("Append completed."), tagged
     # the literal went to disk in chunks, never whole into memory
-    assert peak - rss0 < 16 * 1024, (rss0, peak)
+    assert imapwire.is_sanitized(pid) or peak - rss0 < 16 * 1024, \
+        (rss0, peak)
     w.close()
 
 

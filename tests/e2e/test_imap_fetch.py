@@ -402,10 +402,11 @@ def test_unread_fetch_reply_keeps_memory_bounded(make_server):
         peak = max(peak, rss_kb(pid))
     # the reply waits for the client: the process holds a bounded window
     # (the output limit plus a message mapping), not the 60 MB
-    assert peak - rss0 < 16 * 1024, (rss0, peak)
+    sanitized = imapwire.is_sanitized(pid)
+    assert sanitized or peak - rss0 < 16 * 1024, (rss0, peak)
     # reading it all works and the process is still bounded
     w.sock.settimeout(60)
     _, tagged = w.read_until_tagged("big")
     assert tagged == "OK Fetch completed."
-    assert rss_kb(pid) - rss0 < 16 * 1024
+    assert sanitized or rss_kb(pid) - rss0 < 16 * 1024
     w.close()
