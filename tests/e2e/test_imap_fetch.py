@@ -410,3 +410,30 @@ def test_unread_fetch_reply_keeps_memory_bounded(make_server):
     assert tagged == "OK Fetch completed."
     assert sanitized or rss_kb(pid) - rss0 < 16 * 1024
     w.close()
+
+
+def test_qresync_vanished_earlier(make_server):
+    server = make_server()
+    put_messages(server, SEEN_MSGS[:4])
+    w = imapwire.connect(server)
+    untagged, tagged = w.command("ENABLE QRESYNC")
+    assert tagged.startswith("OK"), tagged
+    w.command("SELECT INBOX")
+    res, _, _ = fetch(w, "1:* (MODSEQ)")
+    base = max(it["MODSEQ"][0] for _, it in res)
+    w.command("STORE 2 +FLAGS.SILENT (\\Deleted)")
+    untagged, tagged = w.command("EXPUNGE")
+    assert b"* VANISHED 2" in untagged
+    untagged, tagged = w.command("UID FETCH 1:* (FLAGS) (CHANGEDSINCE %d "
+                                 "VANISHED)" % (base - 1))
+    assert tagged == "OK Fetch completed."
+    # first the expunged UIDs of the set, then the changed messages
+    assert untagged[0] == b"* VANISHED (EARLIER) 2"
+    uids = [dict(imapwire.parse_fetch(u)[1])["UID"] for u in untagged[1:]]
+    assert uids == [1, 3, 4]
+    # non-UID FETCH doesn't know VANISHED
+    untagged, tagged = w.command("FETCH 1:* (FLAGS) (CHANGEDSINCE 1 "
+                                 "VANISHED)")
+    assert tagged == "BAD Error in IMAP command FETCH: Unknown FETCH " \
+        "modifier."
+    w.close()
