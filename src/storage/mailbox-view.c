@@ -496,14 +496,16 @@ static int view_sync_incremental(struct view_sync *ctx,
 			all[all_count++] = expunged[i];
 	}
 	if (no_expunges) {
+		unsigned int merged_count;
 		uint32_t *merged = uids_merge(ctx->arena,
 			box->pending_expunges, box->pending_expunges_count,
-			all, all_count, &count);
+			all, all_count, &merged_count);
 
 		free(box->pending_expunges);
-		box->pending_expunges = i_new(uint32_t, count + 1);
-		memcpy(box->pending_expunges, merged, count * 4);
-		box->pending_expunges_count = count;
+		box->pending_expunges = i_new(uint32_t, merged_count + 1);
+		memcpy(box->pending_expunges, merged,
+			size_mul(merged_count, sizeof(uint32_t)));
+		box->pending_expunges_count = merged_count;
 	} else {
 		all = uids_merge(ctx->arena, box->pending_expunges,
 			box->pending_expunges_count, all, all_count,
