@@ -341,3 +341,20 @@ def test_append_to_selected_mailbox(make_server):
     assert tagged.endswith("Append completed.")
     assert b"* 1 EXISTS" in untagged
     w.close()
+
+
+def test_client_gone_in_the_middle_of_an_append(make_server):
+    server = make_server()
+    w = imapwire.connect(server)
+    w.send(b"a1 APPEND INBOX {3000000+}\r\n" + b"x" * 1000000)
+    w.send(b"a2 NOOP\r\n")
+    w.close()
+    w = imapwire.connect(server)
+    # the partial message was thrown away
+    for _ in range(50):
+        if [f for f in files_in(server)] == []:
+            break
+        time.sleep(0.1)
+    assert files_in(server) == []
+    assert message_count(w) == 0
+    w.close()
