@@ -6,6 +6,7 @@ gives them back), CATENATE with TEXT and URL parts, APPENDUID, TRYCREATE,
 texts are Dovecot 2.3's; the tests pass against it too."""
 import os
 import re
+import socket
 import time
 
 import pytest
@@ -357,4 +358,30 @@ def test_client_gone_in_the_middle_of_an_append(make_server):
         time.sleep(0.1)
     assert files_in(server) == []
     assert message_count(w) == 0
+    w.close()
+
+
+def test_append_byte_by_byte(make_server):
+    server = make_server()
+    w = imapwire.connect(server)
+    w.command("CREATE Src")
+    src = b"Subject: src\r\n\r\nsrc body\r\n"
+    w.command(b"APPEND Src {%d+}\r\n%s" % (len(src), src))
+    w.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    m1 = b"Subject: one\r\n\r\nfirst\r\n"
+    m2 = b"Subject: two\r\n\r\n\x00binary\r\n"
+    cmd = (b"b1 APPEND INBOX (\\Seen) {%d+}\r\n%s ~{%d+}\r\n%s CATENATE "
+           b"(URL \"/Src/;uid=1/;section=HEADER\" TEXT {6+}\r\nmore\r\n "
+           b"URL \"/Src/;uid=1/;section=TEXT\")\r\n" %
+           (len(m1), m1, len(m2), m2))
+    for i in range(len(cmd)):
+        w.send(cmd[i:i + 1])
+        time.sleep(0.001)
+    _, tagged = w.read_until_tagged("b1")
+    assert appenduid(tagged)[1] == [1, 2, 3], tagged
+    w.command("SELECT INBOX")
+    res, _, _ = fetch(w, "1:* BODY.PEEK[]")
+    assert [bytes(it["BODY[]"]) for _, it in res] == [
+        m1, m2.replace(b"\x00", b"\x80"),
+        b"Subject: src\r\n\r\nmore\r\nsrc body\r\n"]
     w.close()
