@@ -122,6 +122,11 @@ class State:
                 self.problems.append("%s: UIDs not ascending with sequence"
                                      " numbers" % mailbox)
             for _, uid, marker in seq_uid_marker:
+                if marker is None:
+                    # No data: the message was expunged by another session
+                    # meanwhile (RFC 2180 4.1.3 lets FETCH return empty
+                    # data then); it says nothing about the UID.
+                    continue
                 key = (mailbox, uid)
                 old = self.uid_marker.setdefault(key, marker)
                 if old != marker:
@@ -297,6 +302,13 @@ class Worker(threading.Thread):
                     timer.join()
             if kill:
                 return      # the process is gone (or going): reconnect
+            if self.rng.random() < 0.1 or self.stats.sessions <= len(
+                    MAILBOXES) * 2:
+                # Sessions also end normally, as real ones do: a master
+                # that has seen no successful exit treats a run of crashes
+                # as a failing service and throttles it (Dovecot does).
+                self.conn.ok("LOGOUT")
+                return
 
     def kill(self, pid, op):
         try:
@@ -457,7 +469,12 @@ def final_check(srv, user, state):
         imap_flags = conn.uid_flags() if info.get("EXISTS") else {}
         # The IMAP view and the files on disk, after this SELECT.
         path = mailfiles.maildir_path(srv, user, box)
-        validity, next_uid, disk, unlisted = mailfiles.disk_view(path)
+        try:
+            validity, next_uid, disk, unlisted = mailfiles.disk_view(path)
+        except AssertionError as e:
+            # A base name twice on disk, a UID twice in the uidlist.
+            problems.append("%s: %s" % (box, e))
+            continue
         if validity != info.get("UIDVALIDITY"):
             problems.append("%s: UIDVALIDITY %s over IMAP, %d on disk" %
                             (box, info.get("UIDVALIDITY"), validity))
