@@ -109,7 +109,9 @@ struct backend_mail_rec {
 	const char *guid;
 	/* (uint64_t)-1 when the store doesn't know them cheaply. */
 	uint64_t physical_size, virtual_size;
-	/* The message is new to the store (Maildir: it was in new/). */
+	/* The message was found as new by the backend (Maildir: in new/).
+	   Informational: the index gives \Recent to every message new to
+	   it, as Dovecot does. */
 	bool recent;
 };
 

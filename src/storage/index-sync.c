@@ -257,8 +257,11 @@ static int sync_insert(struct index_sync_ctx *ctx,
 	sqlite3_bind_int64(stmt, 6, (sqlite3_int64)ctx->now);
 	if (mail_index_step(index, stmt) < 0)
 		return -1;
-	if (rec->recent &&
-	    (ctx->min_recent_uid == 0 || rec->uid < ctx->min_recent_uid))
+	/* As Dovecot: every message new to the index is \Recent (for the
+	   first session that sees it), whether the backend found it as new
+	   (Maildir new/) or not (cur/ files written by another program, or
+	   all messages when the index is created or rebuilt). */
+	if (ctx->min_recent_uid == 0 || rec->uid < ctx->min_recent_uid)
 		ctx->min_recent_uid = rec->uid;
 	return 0;
 }

@@ -165,9 +165,6 @@ def test_search_flags_and_keys(mbox_server):
     c.logout()
 
 
-@pytest.mark.xfail(strict=True, reason="storage: only files found in new/ "
-                   "get \\Recent (backend-maildir.c rec.recent = in_new); "
-                   "Dovecot gives it to every message new to the index")
 def test_search_recent(mbox_server):
     c = login_select(mbox_server)
     # this first session claimed \Recent for all of them
