@@ -224,7 +224,8 @@ static void test_fetch_decode_stream(void)
 
 	/* white space inside base64 is fine, a stray character is not */
 	fetch_decode_measure(arena, "  aGVs    \n bG8g  \n   d29y  \t \n"
-		"    bGQ= \n", 40, true, MAIL_CTE_BASE64, &size, &nuls, &errors);
+		"    bGQ= \n", 40, true, MAIL_CTE_BASE64, &size, &nuls,
+		&errors);
 	test_assert(size == 11 && errors == 0);
 	fetch_decode_measure(arena, "aGVs*bG8=\n", 10, true, MAIL_CTE_BASE64,
 		&size, &nuls, &errors);

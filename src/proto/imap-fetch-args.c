@@ -31,7 +31,8 @@ bool imap_fetch_item_is_small(enum imap_fetch_item_type type)
 /* Adds an item; items other than BODY[..]/BINARY[..] are answered
    once. */
 static void fetch_add(struct fetch_parse_ctx *ctx,
-	enum imap_fetch_item_type type, const struct imap_fetch_section *section)
+	enum imap_fetch_item_type type,
+	const struct imap_fetch_section *section)
 {
 	struct imap_fetch_item item = { .type = type, .section = section };
 	unsigned int i;

@@ -186,7 +186,8 @@ int imap_url_parse_relative(const char *str, struct arena *arena,
 	uint64_t num;
 
 	memset(&url, 0, sizeof(url));
-	if (strncasecmp(str, "imap:", 5) == 0 || (str[0] == '/' && str[1] == '/')) {
+	if (strncasecmp(str, "imap:", 5) == 0 ||
+	    (str[0] == '/' && str[1] == '/')) {
 		*error_r = "Relative URL required.";
 		return -1;
 	}

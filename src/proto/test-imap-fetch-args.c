@@ -56,7 +56,8 @@ static void render_section(struct buf *out, const struct imap_fetch_section *s)
 	if (s->text != IMAP_FETCH_SECTION_ALL)
 		ret |= buf_printf(out, " %s", text_names[s->text]);
 	for (i = 0; i < s->fields_count; i++)
-		ret |= buf_printf(out, "%s%s", i == 0 ? "=" : ",", s->fields[i]);
+		ret |= buf_printf(out, "%s%s", i == 0 ? "=" : ",",
+			s->fields[i]);
 	if (s->partial) {
 		if (s->partial_size == IMAP_FETCH_PARTIAL_TO_END)
 			ret |= buf_printf(out, " <%llu.>",
@@ -293,7 +294,8 @@ static void test_fetch_sections(void)
 		{ "1 BINARY[]", 0, "{BINARY[] bin} seen" },
 		{ "1 BINARY.PEEK[1.2]<1.2>", 0,
 		  "{BINARY[1.2]<1> part=1.2 <1.2> peek bin}" },
-		{ "1 BINARY.SIZE[1]", 0, "{BINARY.SIZE[1] part=1 peek bin size}" },
+		{ "1 BINARY.SIZE[1]", 0,
+		  "{BINARY.SIZE[1] part=1 peek bin size}" },
 		{ "1 BINARY.SIZE[]<0.1>", 0, "{BINARY.SIZE[] peek bin size}" },
 		{ "1 binary[header]", 0, "{BINARY[HEADER] HEADER bin} seen" },
 		{ "1 BINARY.SIZE[HEADER.FIELDS (X)]<1.2>", 0,
@@ -357,9 +359,11 @@ static void test_fetch_section_errors(void)
 		{ "1 BINARY[HEADER.FIELDS]", 0,
 		  "ERR: Invalid BINARY[..] section" },
 		{ "1 BINARY[1]X", 0,
-		  "ERR: Invalid BINARY[..] parameter: Unexpected data after ']'" },
+		  "ERR: Invalid BINARY[..] parameter: "
+		  "Unexpected data after ']'" },
 		{ "1 BINARY.PEEK[1]<0.1>X", 0,
-		  "ERR: Invalid BINARY[..] parameter: Unexpected data after '>'" },
+		  "ERR: Invalid BINARY[..] parameter: "
+		  "Unexpected data after '>'" },
 	};
 
 	test_begin("fetch args: section errors");

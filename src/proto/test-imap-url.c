@@ -68,7 +68,8 @@ static void test_imap_url(void)
 		{ "/s2/;uid=1/;section=1/;partial=0.0",
 		  "ERR: PARTIAL size cannot be zero." },
 		{ "/s2/;uid=1/;urlauth=anonymous",
-		  "ERR: Unexpected IMAP URL path segment: `;urlauth=anonymous'." },
+		  "ERR: Unexpected IMAP URL path segment: "
+		  "`;urlauth=anonymous'." },
 		{ "/s2/;uid=1/;partial=1/;section=1",
 		  "ERR: Unexpected IMAP URL path segment: `;section=1'." },
 		{ "/s2/;uid=1?foo", "ERR: Search query part only valid for "
