@@ -484,6 +484,8 @@ static enum imap_cmd_result append_skip(struct append_ctx *ctx,
 		imap_client_disconnect(ctx->client, "Too long argument.");
 		return IMAP_CMD_DONE;
 	}
+	if (strncmp(ctx->fail, "BAD ", 4) == 0)
+		ctx->cmd->bad = true;
 	imap_client_send_tagline(ctx->client, ctx->fail);
 	return IMAP_CMD_DONE;
 }

@@ -148,6 +148,7 @@ static enum imap_cmd_result copy_or_move(struct imap_cmd *cmd, bool move)
 	    !imap_arg_get_astring(&cmd->args[1], &name)) {
 		if (IMAP_ARG_IS_EOL(&cmd->args[0]) ||
 		    IMAP_ARG_IS_EOL(&cmd->args[1])) {
+			cmd->bad = true;
 			imap_client_send_tagline(client, t_printf(
 				"BAD Error in IMAP command %s: Missing "
 				"arguments.", cmd->def->name));
@@ -157,6 +158,7 @@ static enum imap_cmd_result copy_or_move(struct imap_cmd *cmd, bool move)
 	}
 	if (imap_seqset_get_seqs(client, set, cmd->uid, cmd->arena, &seqs,
 		    &count, &error) < 0) {
+		cmd->bad = true;
 		imap_client_send_tagline(client, t_printf(
 			"BAD Error in IMAP command %s: %s", cmd->def->name,
 			error));

@@ -19,6 +19,7 @@
 
 static void fetch_send_bad(struct imap_cmd *cmd, const char *error)
 {
+	cmd->bad = true;
 	imap_client_send_tagline(cmd->client, t_printf(
 		"BAD Error in IMAP command %s: %s", cmd->def->name, error));
 }

@@ -34,6 +34,7 @@ struct store_request {
 
 static void store_send_bad(struct imap_cmd *cmd, const char *error)
 {
+	cmd->bad = true;
 	imap_client_send_tagline(cmd->client, t_printf(
 		"BAD Error in IMAP command %s: %s", cmd->def->name, error));
 }

@@ -151,5 +151,7 @@ enum imap_cmd_result imap_command_run(struct imap_client *client,
 	}
 	if (ret == IMAP_CMD_MORE)
 		client->running = cmd;
+	else if (cmd->bad)
+		*bad_r = true;
 	return ret;
 }

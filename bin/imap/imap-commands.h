@@ -67,6 +67,9 @@ struct imap_cmd {
 	const struct imap_command_def *def;
 	/* The command came with the UID prefix. */
 	bool uid;
+	/* The handler answered BAD itself: the dispatcher counts it as an
+	   invalid command, as Dovecot counts every BAD. */
+	bool bad;
 
 	imap_cmd_input_func_t *input;
 	imap_cmd_func_t *output;

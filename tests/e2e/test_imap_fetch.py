@@ -457,3 +457,28 @@ def test_client_gone_in_the_middle_of_a_literal(make_server):
     assert [it["RFC822.SIZE"] for _, it in res] == \
         [len(crlf(m)) for m in msgs]
     w.close()
+
+
+def test_bad_fetches_count_as_invalid_commands(make_server):
+    server = make_server()
+    put_messages(server, SEEN_MSGS[:1])
+    w = imapwire.connect(server)
+    w.command("SELECT INBOX")
+    for _ in range(19):
+        untagged, tagged = w.command("FETCH 1 BODY[XYZ]")
+        assert tagged.startswith("BAD ")
+    # a good command resets the count
+    untagged, tagged = w.command("NOOP")
+    assert tagged.startswith("OK")
+    for _ in range(19):
+        w.command("FETCH 1 FOO")
+    # the 20th BAD in a row ends the session, as in Dovecot
+    w.send(b"z FETCH 1 FOO\r\n")
+    lines = []
+    try:
+        while True:
+            lines.append(w.read_response())
+    except (EOFError, ConnectionResetError):
+        pass
+    assert lines[-1] == b"* BYE Too many invalid IMAP commands.", lines
+    w.close()
