@@ -6,8 +6,6 @@ pass against Dovecot 2.3 too."""
 import os
 import re
 
-import pytest
-
 import imapwire
 from imapwire import fetch, put_messages
 
@@ -170,31 +168,6 @@ def test_copy_expunged_source(make_server):
     b.close()
 
 
-def storage_bug(reason):
-    """A known storage bug (reported to its owner): the test must pass on
-    Dovecot, and fails on Roost until storage is fixed."""
-    return pytest.mark.xfail(
-        os.environ.get("ROOST_E2E_SERVER", "roost") != "dovecot",
-        reason="storage: " + reason, strict=True)
-
-
-def test_copy_back_and_forth(make_server):
-    server, w = start(make_server)
-    untagged, tagged = w.command("COPY 1 Dest")
-    assert tagged.endswith("Copy completed."), tagged
-    untagged, tagged = w.command("SELECT Dest")
-    untagged, tagged = w.command("COPY 1 INBOX")
-    assert tagged.endswith("Copy completed."), tagged
-    untagged, tagged = w.command("SELECT INBOX")
-    res, _, _ = fetch(w, "1:* BODY.PEEK[]")
-    assert [bytes(it["BODY[]"]) for _, it in res] == \
-        [m[0] for m in MSGS] + [MSGS[0][0]]
-    w.close()
-
-
-@storage_bug("the view does not see messages saved into its own mailbox "
-             "through another handle (no EXISTS after COPY/APPEND to the "
-             "selected mailbox)")
 def test_copy_into_selected_mailbox(make_server):
     server, w = start(make_server)
     untagged, tagged = w.command("COPY 1:2 INBOX")
