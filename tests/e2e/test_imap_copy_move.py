@@ -168,6 +168,20 @@ def test_copy_expunged_source(make_server):
     b.close()
 
 
+def test_copy_back_and_forth(make_server):
+    server, w = start(make_server)
+    untagged, tagged = w.command("COPY 1 Dest")
+    assert tagged.endswith("Copy completed."), tagged
+    untagged, tagged = w.command("SELECT Dest")
+    untagged, tagged = w.command("COPY 1 INBOX")
+    assert tagged.endswith("Copy completed."), tagged
+    untagged, tagged = w.command("SELECT INBOX")
+    res, _, _ = fetch(w, "1:* BODY.PEEK[]")
+    assert [bytes(it["BODY[]"]) for _, it in res] == \
+        [m[0] for m in MSGS] + [MSGS[0][0]]
+    w.close()
+
+
 def test_copy_into_selected_mailbox(make_server):
     server, w = start(make_server)
     untagged, tagged = w.command("COPY 1:2 INBOX")
