@@ -60,11 +60,11 @@ def pid_with_socket(pids, inode):
 
 
 class Stats:
-    def __init__(self):
+    def __init__(self, ops=OPS):
         self.lock = threading.Lock()
         self.kills = 0
-        self.killed_during = {op: 0 for op in OPS}
-        self.ops_ok = {op: 0 for op in OPS}
+        self.killed_during = {op: 0 for op in ops}
+        self.ops_ok = {op: 0 for op in ops}
         self.sessions = 0
         self.errors = []
         self.locks_removed = 0
@@ -277,12 +277,14 @@ class Worker(threading.Thread):
                                                         info.get("EXISTS")))
             n += 1
             op = self.rng.choices(OPS, OP_WEIGHTS)[0]
+            while op not in self.stats.killed_during:
+                op = self.rng.choices(OPS, OP_WEIGHTS)[0]
             kill = self.rng.random() < 0.5 and pid is not None
             if kill and self.rng.random() < 0.3:
                 # Aim at the operation hit least so far (the quick ones,
                 # EXPUNGE and STORE, are missed most often).
                 with self.stats.lock:
-                    op = min(OPS, key=lambda o: (
+                    op = min(self.stats.killed_during, key=lambda o: (
                         self.stats.killed_during[o], self.rng.random()))
             timer = None
             if kill:
@@ -427,11 +429,11 @@ class LockJanitor(threading.Thread):
                     pass
 
 
-def run_loop(srv, user, kills, clients, seconds, seed):
-    """Runs the loop until `kills` kills or `seconds`; returns (stats,
-    state)."""
+def run_loop(srv, user, kills, clients, seconds, seed, ops=OPS):
+    """Runs the loop with the operations `ops` until `kills` kills or
+    `seconds`; returns (stats, state)."""
     prepare(srv, user)
-    stats, state = Stats(), State()
+    stats, state = Stats(ops), State()
     janitor = None
     if srv.kind.name == "dovecot":
         janitor = LockJanitor(srv, user)
@@ -525,3 +527,25 @@ def final_check(srv, user, state):
     conn.ok("LOGOUT")
     conn.close()
     return state.problems + problems
+
+
+def run_and_check(make_server, ops, kills, seconds, seed, clients=4):
+    """The whole test: a server from the make_server fixture, the loop,
+    the final check, and the loop's own claims (enough kills, each kind of
+    operation hit while running, OK'd APPENDs to check).  Prints a
+    summary (pytest -s shows it)."""
+    srv = make_server()
+    stats, state = run_loop(srv, "alice", kills, clients, seconds, seed,
+                            ops)
+    summary = ("%d kills (during: %s), %d sessions, completed ops: %s, "
+               "OK'd APPENDs to keep: %d, stale Dovecot locks removed: %d" %
+               (stats.kills, stats.killed_during, stats.sessions,
+                stats.ops_ok, len(state.appended_ok), stats.locks_removed))
+    print(summary)
+    assert not stats.errors, "\n".join(stats.errors) + "\n" + summary
+    problems = final_check(srv, "alice", state)
+    assert not problems, "\n".join(problems[:40]) + "\n" + summary
+    assert stats.kills >= kills, summary
+    for op, n in stats.killed_during.items():
+        assert n > 0, "no kill landed during %s: %s" % (op, summary)
+    assert len(state.appended_ok) > 0, summary
