@@ -19,6 +19,7 @@
 #include "imap-fetch-body.h"
 #include "imap-fetch.h"
 
+#include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <time.h>
 
@@ -347,6 +348,31 @@ static int fetch_section_item(struct imap_fetch_ctx *ctx,
 	return 0;
 }
 
+/* Converts the next piece of the literal straight into the connection's
+   output buffer (saving a copy through ctx->chunk).  False when the
+   buffer can't give space (then the caller copies). */
+static bool fetch_literal_into_output(struct imap_fetch_ctx *ctx)
+{
+	struct bufferevent *bev = conn_get_bufferevent(ctx->client->conn);
+	struct evbuffer_iovec vec;
+	struct evbuffer *out;
+	size_t n;
+
+	if (bev == NULL)
+		return false;
+	out = bufferevent_get_output(bev);
+	if (evbuffer_reserve_space(out, FETCH_CHUNK_SIZE, &vec, 1) < 1)
+		return false;
+	n = imap_fetch_body_read(&ctx->body, vec.iov_base,
+		vec.iov_len < FETCH_CHUNK_SIZE ? vec.iov_len : FETCH_CHUNK_SIZE);
+	i_assert(n > 0);
+	vec.iov_len = n;
+	if (evbuffer_commit_space(out, &vec, 1) < 0)
+		i_panic("evbuffer_commit_space() failed");
+	ctx->client->bytes_out += n;
+	return true;
+}
+
 /* Streams the current literal.  Returns true when it is complete. */
 static bool fetch_literal_more(struct imap_fetch_ctx *ctx)
 {
@@ -374,6 +400,8 @@ static bool fetch_literal_more(struct imap_fetch_ctx *ctx)
 			body->sent += n;
 			continue;
 		}
+		if (fetch_literal_into_output(ctx))
+			continue;
 		n = imap_fetch_body_read(body, ctx->chunk, FETCH_CHUNK_SIZE);
 		i_assert(n > 0);
 		fetch_write(ctx, ctx->chunk, n);
