@@ -363,8 +363,9 @@ static bool fetch_literal_into_output(struct imap_fetch_ctx *ctx)
 	out = bufferevent_get_output(bev);
 	if (evbuffer_reserve_space(out, FETCH_CHUNK_SIZE, &vec, 1) < 1)
 		return false;
-	n = imap_fetch_body_read(&ctx->body, vec.iov_base,
-		vec.iov_len < FETCH_CHUNK_SIZE ? vec.iov_len : FETCH_CHUNK_SIZE);
+	if (vec.iov_len > FETCH_CHUNK_SIZE)
+		vec.iov_len = FETCH_CHUNK_SIZE;
+	n = imap_fetch_body_read(&ctx->body, vec.iov_base, vec.iov_len);
 	i_assert(n > 0);
 	vec.iov_len = n;
 	if (evbuffer_commit_space(out, &vec, 1) < 0)
