@@ -65,7 +65,12 @@ class TmuxProgram:
         """The program's exit status once it has ended, else None."""
         out = self.tmux("list-panes", "-t", "t", "-F",
                         "#{pane_dead} #{pane_dead_status}").split()
-        return int(out[1]) if out and out[0] == "1" else None
+        # tmux marks the pane dead when its terminal closes and learns
+        # the exit status only once it has reaped the program: until
+        # then the status is empty, so keep waiting.
+        if len(out) >= 2 and out[0] == "1":
+            return int(out[1])
+        return None
 
     def wait_exit(self, timeout=30):
         deadline = time.monotonic() + timeout
