@@ -20,13 +20,17 @@ class TmuxProgram:
         full_env.update(env or {})
         self.env = full_env
         # remain-on-exit keeps the pane after the program ends, so that
-        # its last screen and exit status can be read.
+        # its last screen and exit status can be read; set in the server's
+        # configuration so that it holds from the start.
+        self.conf = os.path.join(workdir, "tmux.conf")
+        with open(self.conf, "w") as f:
+            f.write("set-option -g remain-on-exit on\n")
         self.tmux("new-session", "-d", "-s", "t", "-x", str(width), "-y",
                   str(height), command)
-        self.tmux("set-option", "-t", "t", "remain-on-exit", "on")
 
     def tmux(self, *args):
-        proc = subprocess.run([TMUX, "-S", self.sock] + list(args),
+        proc = subprocess.run([TMUX, "-S", self.sock, "-f", self.conf] +
+                              list(args),
                               env=self.env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, timeout=30,
                               cwd=self.workdir)
