@@ -259,16 +259,6 @@ static void qresync_uid_filter(struct imap_client *client,
 	*count_r = n;
 }
 
-static bool uid_in_ranges(const struct seq_range *r, unsigned int n,
-	uint32_t uid)
-{
-	for (unsigned int i = 0; i < n; i++) {
-		if (uid >= r[i].seq1 && uid <= r[i].seq2)
-			return true;
-	}
-	return false;
-}
-
 /* RFC 7162 §3.2.5: "* VANISHED (EARLIER) uids" and a FETCH of every
    message changed since the client's modseq. */
 static int send_qresync(struct imap_client *client,
@@ -313,7 +303,7 @@ static int send_qresync(struct imap_client *client,
 	buf_init(&str, arena, 256, 0);
 	for (i = 0; i < changed_count; i++) {
 		if (q->known_uids != NULL &&
-		    !uid_in_ranges(q->known_uids, q->known_uids_count,
+		    !seq_range_contains(q->known_uids, q->known_uids_count,
 			    changed[i]))
 			continue;
 		seq = mailbox_lookup_uid(box, changed[i]);

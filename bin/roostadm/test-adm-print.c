@@ -362,7 +362,7 @@ static void test_sticky_and_flags(void)
 	adm_print(print, "z");
 	adm_print_destroy(&print);
 	capture_close(&c);
-	/* Widths 3 4 1 = 10: the EXPAND column gets (80 - 10) / 2. */
+	/* Widths 3 4 1 = 10: the EXPAND column is given (80 - 10) / 2. */
 	test_assert_strcmp(c.out_data,
 		t_printf("  7 %-39s y\n123 %-39s z\n", "ab", "c"));
 	test_assert_strcmp(c.err_data, t_printf("  n %-39s x\n", "name"));

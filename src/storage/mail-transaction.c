@@ -669,16 +669,6 @@ static int commit_expunge(struct tx_commit *ctx, uint32_t uid)
 	return 0;
 }
 
-static bool uid_in_ranges(const struct seq_range *ranges, unsigned int count,
-	uint32_t uid)
-{
-	for (unsigned int i = 0; i < count; i++) {
-		if (uid >= ranges[i].seq1 && uid <= ranges[i].seq2)
-			return true;
-	}
-	return false;
-}
-
 /* The UIDs with \Deleted in the index (which was just synced). */
 static int commit_collect_deleted(struct tx_commit *ctx)
 {
@@ -698,8 +688,8 @@ static int commit_collect_deleted(struct tx_commit *ctx)
 			0xffffffff);
 
 		if (t->expunge_filter_count == 0 ||
-		    uid_in_ranges(t->expunge_filter, t->expunge_filter_count,
-			    uid))
+		    seq_range_contains(t->expunge_filter,
+			    t->expunge_filter_count, uid))
 			array_push(&t->expunges, uid);
 	}
 	return ret < 0 ? -1 : 0;
@@ -1006,36 +996,4 @@ int mailbox_transaction_commit(struct mailbox_transaction **_t,
 	}
 	transaction_free(t);
 	return ret == 0 ? 0 : -1;
-}
-
-int mailbox_save_buffer(struct mailbox *box,
-	const struct mail_save_params *params, const void *data, size_t size,
-	uint32_t *uid_r)
-{
-	struct mailbox_transaction *t = mailbox_transaction_begin(box);
-	struct mail_save_context *ctx;
-	struct mail_transaction_result result;
-	struct arena *arena;
-	int ret;
-
-	ctx = mail_save_begin(t, params);
-	if (ctx == NULL) {
-		mailbox_transaction_rollback(&t);
-		return -1;
-	}
-	if (mail_save_write(ctx, data, size) < 0) {
-		mail_save_cancel(&ctx);
-		mailbox_transaction_rollback(&t);
-		return -1;
-	}
-	if (mail_save_finish(&ctx) < 0) {
-		mailbox_transaction_rollback(&t);
-		return -1;
-	}
-	arena = arena_create("save result", 256);
-	ret = mailbox_transaction_commit(&t, arena, &result);
-	if (ret == 0 && uid_r != NULL)
-		*uid_r = result.saved_count > 0 ? result.saved_uids[0] : 0;
-	arena_destroy(&arena);
-	return ret;
 }

@@ -476,6 +476,17 @@ struct seq_range {
 	uint32_t seq1, seq2;
 };
 
+/* True when n lies in one of the count ranges (any order). */
+static inline bool seq_range_contains(const struct seq_range *ranges,
+	unsigned int count, uint32_t n)
+{
+	for (unsigned int i = 0; i < count; i++) {
+		if (n >= ranges[i].seq1 && n <= ranges[i].seq2)
+			return true;
+	}
+	return false;
+}
+
 /* Number of messages in the view (EXISTS). */
 uint32_t mailbox_get_count(const struct mailbox *box);
 /* UID of sequence seq (1..count). */
