@@ -124,33 +124,12 @@ static int sync_get_modseq(struct index_sync_ctx *ctx, uint64_t *modseq_r)
 static int sync_expunge(struct index_sync_ctx *ctx, uint32_t uid)
 {
 	struct mail_index *index = ctx->index;
-	int64_t id = index_msg_id(ctx->box->index_id, uid);
-	static const char *const sqls[] = {
-		"DELETE FROM msg WHERE id = ?1",
-		"DELETE FROM mail WHERE id = ?1",
-		"DELETE FROM fts WHERE rowid = ?1",
-	};
-	sqlite3_stmt *stmt;
 	uint64_t modseq;
 
 	if (sync_get_modseq(ctx, &modseq) < 0)
 		return -1;
-	for (unsigned int i = 0; i < N_ELEMENTS(sqls); i++) {
-		stmt = mail_index_stmt(index, sqls[i]);
-		if (stmt == NULL)
-			return -1;
-		sqlite3_bind_int64(stmt, 1, id);
-		if (mail_index_step(index, stmt) < 0)
-			return -1;
-	}
-	stmt = mail_index_stmt(index, "INSERT OR REPLACE INTO expunged "
-		"(id, mailbox_id, modseq) VALUES (?1, ?2, ?3)");
-	if (stmt == NULL)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_bind_int64(stmt, 2, ctx->box->index_id);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)modseq);
-	return mail_index_step(index, stmt) < 0 ? -1 : 0;
+	return mail_index_expunge_msg(index, ctx->box->index_id,
+		index_msg_id(ctx->box->index_id, uid), modseq);
 }
 
 /* Index of a keyword name in the mailbox's list, appending new ones. */

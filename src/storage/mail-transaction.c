@@ -628,14 +628,7 @@ static int commit_expunge(struct tx_commit *ctx, uint32_t uid)
 {
 	struct mailbox *box = ctx->box;
 	struct mail_index *index = ctx->index;
-	int64_t id = index_msg_id(box->index_id, uid);
-	static const char *const sqls[] = {
-		"DELETE FROM msg WHERE id = ?1",
-		"DELETE FROM mail WHERE id = ?1",
-		"DELETE FROM fts WHERE rowid = ?1",
-	};
 	struct msg_state state;
-	sqlite3_stmt *stmt;
 	uint64_t modseq;
 	bool existed;
 	int ret;
@@ -648,22 +641,8 @@ static int commit_expunge(struct tx_commit *ctx, uint32_t uid)
 		return -2;
 	if (commit_modseq(ctx, &modseq) < 0)
 		return -1;
-	for (unsigned int i = 0; i < N_ELEMENTS(sqls); i++) {
-		stmt = mail_index_stmt(index, sqls[i]);
-		if (stmt == NULL)
-			return -1;
-		sqlite3_bind_int64(stmt, 1, id);
-		if (mail_index_step(index, stmt) < 0)
-			return -1;
-	}
-	stmt = mail_index_stmt(index, "INSERT OR REPLACE INTO expunged "
-		"(id, mailbox_id, modseq) VALUES (?1, ?2, ?3)");
-	if (stmt == NULL)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_bind_int64(stmt, 2, box->index_id);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)modseq);
-	if (mail_index_step(index, stmt) < 0)
+	if (mail_index_expunge_msg(index, box->index_id,
+			index_msg_id(box->index_id, uid), modseq) < 0)
 		return -1;
 	array_push(&ctx->expunged, uid);
 	return 0;

@@ -853,3 +853,31 @@ uint64_t mail_index_modseq_base(struct mail_index *index, bool brand_new)
 		base = index->salvaged_modseq + 1;
 	return base;
 }
+
+int mail_index_expunge_msg(struct mail_index *index, int64_t mailbox_id,
+	int64_t msg_id, uint64_t modseq)
+{
+	static const char *const sqls[] = {
+		"DELETE FROM msg WHERE id = ?1",
+		"DELETE FROM mail WHERE id = ?1",
+		"DELETE FROM fts WHERE rowid = ?1",
+	};
+	sqlite3_stmt *stmt;
+
+	for (unsigned int i = 0; i < N_ELEMENTS(sqls); i++) {
+		stmt = mail_index_stmt(index, sqls[i]);
+		if (stmt == NULL)
+			return -1;
+		sqlite3_bind_int64(stmt, 1, msg_id);
+		if (mail_index_step(index, stmt) < 0)
+			return -1;
+	}
+	stmt = mail_index_stmt(index, "INSERT OR REPLACE INTO expunged "
+		"(id, mailbox_id, modseq) VALUES (?1, ?2, ?3)");
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, msg_id);
+	sqlite3_bind_int64(stmt, 2, mailbox_id);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)modseq);
+	return mail_index_step(index, stmt) < 0 ? -1 : 0;
+}

@@ -86,6 +86,13 @@ sqlite3_stmt *mail_index_stmt(struct mail_index *index, const char *sql);
 int mail_index_step(struct mail_index *index, sqlite3_stmt *stmt);
 /* Runs a statement without results.  0 or -1 (logged). */
 int mail_index_exec(struct mail_index *index, const char *sql);
+/*
+ * Removes message msg_id (its row, cached data and full text) and records
+ * it in the expunge history of mailbox_id with modseq (for QRESYNC).  Must
+ * run inside a write transaction.  0 or -1 (logged).
+ */
+int mail_index_expunge_msg(struct mail_index *index, int64_t mailbox_id,
+	int64_t msg_id, uint64_t modseq);
 /* Logs an SQLite error for the last call on the handle. */
 void mail_index_log_error(struct mail_index *index, const char *what);
 /* Last error text (for mail_storage_set_critical()). */
