@@ -60,7 +60,9 @@ static void test_ioloop_timeouts(void)
 	ioloop_run(ioloop);
 	test_assert(c.count == 3);
 	test_assert(once.count == 1 && once.to == NULL);
-	test_assert(ioloop_now_msecs() - start >= 14);
+	/* Three 5 ms periods; libevent measures from its cached loop time
+	   and we truncate to ms, so allow ~1 ms early per period. */
+	test_assert(ioloop_now_msecs() - start >= 12);
 	test_assert(ioloop_now_msecs() - start < 1000);
 	timeout_remove(&repeat);
 	test_assert(repeat == NULL);
