@@ -61,8 +61,8 @@ static void test_ioloop_timeouts(void)
 	test_assert(c.count == 3);
 	test_assert(once.count == 1 && once.to == NULL);
 	/* Three 5 ms periods; libevent measures from its cached loop time
-	   and we truncate to ms, so allow ~1 ms early per period. */
-	test_assert(ioloop_now_msecs() - start >= 12);
+	   and we truncate to ms, so allow for early firing (but not none). */
+	test_assert(ioloop_now_msecs() - start >= 10);
 	test_assert(ioloop_now_msecs() - start < 1000);
 	timeout_remove(&repeat);
 	test_assert(repeat == NULL);
