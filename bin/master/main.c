@@ -432,7 +432,7 @@ static int cmd_signal(const char *config_path, bool stop)
 /* ---- roost -n/-a/-N/-d ---- */
 
 static int cmd_dump(const char *config_path, enum config_dump_mode mode,
-	const struct config_filter *filter, const char *const *names)
+	bool show_secrets, const struct config_filter *filter, const char *const *names)
 {
 	struct config *config;
 	const char *error;
@@ -441,7 +441,9 @@ static int cmd_dump(const char *config_path, enum config_dump_mode mode,
 	if (config_load_file(config_path, &config, &error) < 0)
 		startup_fatal("%s", log_line_config_error(config_path, error));
 	buf_init(&out, NULL, 64 * 1024, 64 * 1024 * 1024);
-	if (config_dump(config, mode, filter, names, &out, &error) < 0)
+	if (config_dump_ext(config, mode, CONFIG_DUMP_FLAG_DOVECONF_ORDER |
+			    (show_secrets ? 0 : CONFIG_DUMP_FLAG_HIDE_SECRETS),
+			    filter, names, &out, &error) < 0)
 		startup_fatal("%s", error);
 	if (write_full(STDOUT_FILENO, out.data, out.used) < 0)
 		startup_fatal("write(stdout) failed: %s", strerror(errno));
@@ -482,7 +484,7 @@ static void usage(FILE *out)
 		"Usage: roost [-F] [-c <config file>]\n"
 		"       roost [-c <config file>] stop | reload\n"
 		"       roost [-c <config file>] -n | -a | -N | -d "
-		"[-f <key>=<value> ...] [<name> ...]\n"
+		"[-P] [-f <key>=<value> ...] [<name> ...]\n"
 		"       roost --version | --help\n"
 		"\n"
 		"  -F           stay in the foreground\n"
@@ -491,6 +493,7 @@ static void usage(FILE *out)
 		"  -a           print all settings\n"
 		"  -N           print all explicitly set settings\n"
 		"  -d           print the defaults\n"
+		"  -P           show passwords and keys (hidden otherwise)\n"
 		"  -f key=value filter (protocol, service, lip/local, "
 		"rip/remote, local_name)\n"
 		"  stop         stop the running server and wait for it\n"
@@ -623,6 +626,7 @@ int main(int argc, char *argv[])
 	struct config_filter filter;
 	bool foreground = false, have_filter = false, dump = false;
 	enum config_dump_mode dump_mode = CONFIG_DUMP_NONDEFAULT;
+	bool show_secrets = false;
 	const char **names;
 	unsigned int names_count = 0;
 	const char *command = NULL;
@@ -657,6 +661,8 @@ int main(int argc, char *argv[])
 				arg[1] == 'a' ? CONFIG_DUMP_ALL :
 				arg[1] == 'N' ? CONFIG_DUMP_EXPLICIT :
 						CONFIG_DUMP_DEFAULTS;
+		} else if (strcmp(arg, "-P") == 0) {
+			show_secrets = true;
 		} else if (strcmp(arg, "-f") == 0) {
 			if (++i >= argc)
 				startup_fatal("-f requires key=value");
@@ -676,7 +682,7 @@ int main(int argc, char *argv[])
 		}
 	}
 	if (dump) {
-		int ret = cmd_dump(config_path, dump_mode,
+		int ret = cmd_dump(config_path, dump_mode, show_secrets,
 			have_filter ? &filter : NULL,
 			names_count == 0 ? NULL : names);
 

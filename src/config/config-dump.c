@@ -7,6 +7,9 @@
  * values print as the file reference.
  */
 #include "lib.h"
+
+#include <ctype.h>
+
 #include "buf.h"
 #include "str.h"
 #include "config-private.h"
@@ -18,6 +21,7 @@
 struct dump_ctx {
 	const struct config *config;
 	enum config_dump_mode mode;
+	enum config_dump_flags flags;
 	const struct config_filter *filter;
 	struct buf *out;
 	bool failed;
@@ -86,15 +90,70 @@ static const char *quote_name(const char *name)
 	return t_printf("'%s'", name);
 }
 
+#define HIDDEN_SETTING "# hidden, use -P to show it"
+#define HIDDEN_WORD "#hidden_use-P_to_show#"
+
+/* doveconf hides whole values of keys that name secrets. */
+static bool key_is_secret(const char *key)
+{
+	return str_ends(key, "_password") || str_ends(key, "_key") ||
+		strcmp(key, "ssl_dh") == 0;
+}
+
+/*
+ * doveconf's masking inside values: a word starting "pass" (not preceded
+ * by a letter or digit: "password=", "passwd=", "-pass=") has what follows
+ * its next '=' hidden up to whitespace or ':' ("host=x password=y dbname=z"
+ * prints "host=x password=#hidden_use-P_to_show# dbname=z").
+ */
+static const char *hide_value_words(const char *value)
+{
+	const char *p = value, *hit, *eq, *end;
+	struct buf out;
+	int ret = 0;
+
+	if (strstr(value, "pass") == NULL)
+		return value;
+	buf_init(&out, scratch_arena(), strlen(value) + 64,
+		 strlen(value) * 8 + 64);
+	while (ret == 0 && (hit = strstr(p, "pass")) != NULL) {
+		if ((hit > value && isalnum((unsigned char)hit[-1])) ||
+		    (eq = strchr(hit, '=')) == NULL) {
+			ret = buf_append(&out, p, (size_t)(hit - p) + 4);
+			p = hit + 4;
+			continue;
+		}
+		end = eq + 1;
+		while (*end != '\0' && *end != ' ' && *end != '\t' &&
+		       *end != ':')
+			end++;
+		ret = buf_append(&out, p, (size_t)(eq + 1 - p));
+		if (ret == 0)
+			ret = buf_append_str(&out, HIDDEN_WORD);
+		p = end;
+	}
+	if (ret == 0)
+		ret = buf_append_str(&out, p);
+	/* cannot fail with the max above; keep the value hidden if it did */
+	return ret == 0 ? buf_cstr(&out) : HIDDEN_WORD;
+}
+
 static void out_kv(struct dump_ctx *ctx, unsigned int indent,
 	const char *key, const char *value, const char *file_path)
 {
+	bool hide = (ctx->flags & CONFIG_DUMP_FLAG_HIDE_SECRETS) != 0;
+
 	out_indent(ctx, indent);
 	out_str(ctx, key);
 	out_str(ctx, " = ");
-	if (file_path != NULL) {
+	if (hide && key_is_secret(key) && (value[0] != '\0' ||
+					   file_path != NULL)) {
+		out_str(ctx, HIDDEN_SETTING);
+	} else if (file_path != NULL) {
 		out_str(ctx, "<");
 		out_str(ctx, file_path);
+	} else if (hide) {
+		out_str(ctx, hide_value_words(config_quote_value(value)));
 	} else {
 		out_str(ctx, config_quote_value(value));
 	}
@@ -104,6 +163,39 @@ static void out_kv(struct dump_ctx *ctx, unsigned int indent,
 static int name_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int kv_key_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct config_kv *const *)a)->key,
+		      (*(const struct config_kv *const *)b)->key);
+}
+
+/*
+ * The sections in output order: file order, or with doveconf's order
+ * sorted by name (insertion sort: stable, so sections without names such
+ * as passdb {} keep their file order; the lists are short).
+ */
+static const struct config_section **
+sections_in_order(const struct dump_ctx *ctx,
+	const struct config_section *const *list, unsigned int count)
+{
+	const struct config_section **v;
+	unsigned int i, j;
+
+	v = t_new(const struct config_section *, count + 1);
+	for (i = 0; i < count; i++) {
+		const struct config_section *cur = list[i];
+
+		j = i;
+		if ((ctx->flags & CONFIG_DUMP_FLAG_DOVECONF_ORDER) != 0) {
+			for (; j > 0 && strcmp(v[j - 1]->name, cur->name) > 0;
+			     j--)
+				v[j] = v[j - 1];
+		}
+		v[j] = cur;
+	}
+	return v;
 }
 
 static const struct config_kv *find_kv(const struct config_kv *v,
@@ -121,6 +213,13 @@ static const struct config_kv *find_kv(const struct config_kv *v,
 static bool section_has_output(struct dump_ctx *ctx,
 	const struct config_section *s);
 
+/* doveconf -n/-N always print a namespace's location and prefix. */
+static bool always_printed(const struct config_section *s, const char *key)
+{
+	return strcmp(s->type, "namespace") == 0 &&
+		(strcmp(key, "location") == 0 || strcmp(key, "prefix") == 0);
+}
+
 static void dump_section(struct dump_ctx *ctx, const struct config_section *s,
 	unsigned int indent);
 
@@ -133,12 +232,19 @@ static void dump_section_body(struct dump_ctx *ctx,
 	unsigned int i, j, n = 0, max;
 
 	if (def->settings == NULL) {
-		/* free-form: explicit keys in file order */
+		/* free-form: explicit keys in file order, or by name */
+		const struct config_kv **kvs;
+
 		if (ctx->mode == CONFIG_DUMP_DEFAULTS)
 			return;
+		kvs = t_new(const struct config_kv *, s->kvs.count + 1);
+		for (i = 0; i < s->kvs.count; i++)
+			kvs[i] = &s->kvs.v[i];
+		if ((ctx->flags & CONFIG_DUMP_FLAG_DOVECONF_ORDER) != 0)
+			qsort(kvs, s->kvs.count, sizeof(*kvs), kv_key_cmp);
 		for (i = 0; i < s->kvs.count; i++) {
-			out_kv(ctx, indent, s->kvs.v[i].key, s->kvs.v[i].value,
-				s->kvs.v[i].file_path);
+			out_kv(ctx, indent, kvs[i]->key, kvs[i]->value,
+				kvs[i]->file_path);
 		}
 		return;
 	}
@@ -159,9 +265,14 @@ static void dump_section_body(struct dump_ctx *ctx,
 		const char *dflt;
 
 		if (sdef == NULL) {
+			const struct config_section **children =
+				sections_in_order(ctx,
+					(const struct config_section *const *)
+					s->children.v, s->children.count);
+
 			for (j = 0; j < s->children.count; j++) {
 				const struct config_section *child =
-					s->children.v[j];
+					children[j];
 
 				if (strcmp(child->type, items[i]) == 0 &&
 				    section_has_output(ctx, child))
@@ -182,14 +293,19 @@ static void dump_section_body(struct dump_ctx *ctx,
 			break;
 		case CONFIG_DUMP_NONDEFAULT:
 			if (kv != NULL &&
-			    !config_value_equals(sdef, kv->value, dflt))
+			    (!config_value_equals(sdef, kv->value, dflt) ||
+			     always_printed(s, items[i])))
 				out_kv(ctx, indent, items[i], kv->value,
 					kv->file_path);
+			else if (kv == NULL && always_printed(s, items[i]))
+				out_kv(ctx, indent, items[i], dflt, NULL);
 			break;
 		case CONFIG_DUMP_EXPLICIT:
 			if (kv != NULL)
 				out_kv(ctx, indent, items[i], kv->value,
 					kv->file_path);
+			else if (always_printed(s, items[i]))
+				out_kv(ctx, indent, items[i], dflt, NULL);
 			break;
 		case CONFIG_DUMP_DEFAULTS:
 			out_kv(ctx, indent, items[i], dflt, NULL);
@@ -262,6 +378,7 @@ static void dump_sections_of_type(struct dump_ctx *ctx, const char *type,
 	unsigned int count, i;
 
 	list = config_get_sections(ctx->config, ctx->filter, type, &count);
+	list = sections_in_order(ctx, list, count);
 	for (i = 0; i < count; i++) {
 		if (section_has_output(ctx, list[i]))
 			dump_section(ctx, list[i], indent);
@@ -426,9 +543,9 @@ static int dump_names(struct dump_ctx *ctx, const char *const *names,
 	return 0;
 }
 
-int config_dump(const struct config *c, enum config_dump_mode mode,
-	const struct config_filter *filter, const char *const *names,
-	struct buf *out, const char **error_r)
+int config_dump_ext(const struct config *c, enum config_dump_mode mode,
+	enum config_dump_flags flags, const struct config_filter *filter,
+	const char *const *names, struct buf *out, const char **error_r)
 {
 	struct dump_ctx ctx;
 	const char **items;
@@ -438,6 +555,7 @@ int config_dump(const struct config *c, enum config_dump_mode mode,
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.config = c;
 	ctx.mode = mode;
+	ctx.flags = flags;
 	ctx.filter = filter;
 	ctx.out = out;
 
@@ -485,4 +603,11 @@ int config_dump(const struct config *c, enum config_dump_mode mode,
 		return -1;
 	}
 	return 0;
+}
+
+int config_dump(const struct config *c, enum config_dump_mode mode,
+	const struct config_filter *filter, const char *const *names,
+	struct buf *out, const char **error_r)
+{
+	return config_dump_ext(c, mode, 0, filter, names, out, error_r);
 }

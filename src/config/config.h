@@ -182,4 +182,21 @@ int config_dump(const struct config *c, enum config_dump_mode mode,
 	const struct config_filter *filter, const char *const *names,
 	struct buf *out, const char **error_r);
 
+enum config_dump_flags {
+	/* doveconf's order: named sections (namespace, mailbox, service)
+	   and free-form keys (plugin {}) sorted by name.  Not for text that
+	   is parsed back: namespace order is meaningful. */
+	CONFIG_DUMP_FLAG_DOVECONF_ORDER = 0x01,
+	/* doveconf's masking without -P: values of keys ending "_password"
+	   or "_key" and ssl_dh become "# hidden, use -P to show it", and
+	   "pass...=value" words inside values "pass...=#hidden_use-P_to_show#".
+	   For people only: the text no longer parses back. */
+	CONFIG_DUMP_FLAG_HIDE_SECRETS = 0x02,
+};
+
+/* config_dump() with flags (config_dump() is flags 0). */
+int config_dump_ext(const struct config *c, enum config_dump_mode mode,
+	enum config_dump_flags flags, const struct config_filter *filter,
+	const char *const *names, struct buf *out, const char **error_r);
+
 #endif

@@ -204,6 +204,99 @@ static void test_dump_limit(void)
 	test_end();
 }
 
+static const char *dump_human(const struct config *c,
+	enum config_dump_mode mode, enum config_dump_flags flags)
+{
+	struct buf out;
+	const char *error = NULL, *result;
+
+	buf_init(&out, NULL, 4096, 0);
+	if (config_dump_ext(c, mode, flags, NULL, NULL, &out, &error) < 0) {
+		buf_free(&out);
+		return t_printf("ERROR: %s", error);
+	}
+	result = t_strdup(buf_cstr(&out));
+	buf_free(&out);
+	return result;
+}
+
+/* Expected renderings taken from doveconf 2.3.19 on the same input. */
+static void test_dump_doveconf_order(void)
+{
+	struct config *c = load(
+		"namespace zz {\n  separator = .\n}\n"
+		"namespace {\n  type = public\n  prefix = P/\n}\n"
+		"namespace aa {\n  prefix = a/\n  location = maildir:~/x\n"
+		"  mailbox Zed {\n    auto = create\n  }\n"
+		"  mailbox Abc {\n    auto = subscribe\n  }\n}\n"
+		"passdb {\n  driver = static\n}\n"
+		"passdb {\n  driver = pam\n}\n"
+		"plugin {\n  zz = 1\n  aa = 2\n}\n");
+	const char *out;
+
+	test_begin("dump: doveconf's order, namespace location/prefix");
+	out = dump_human(c, CONFIG_DUMP_NONDEFAULT,
+		CONFIG_DUMP_FLAG_DOVECONF_ORDER);
+	test_assert(strstr(out,
+		"namespace {\n  location = \n  prefix = P/\n  type = public\n"
+		"}\nnamespace aa {\n  location = maildir:~/x\n"
+		"  mailbox Abc {\n    auto = subscribe\n  }\n"
+		"  mailbox Zed {\n    auto = create\n  }\n"
+		"  prefix = a/\n}\n"
+		"namespace zz {\n  location = \n  prefix = \n"
+		"  separator = .\n}\n"
+		"passdb {\n  driver = static\n}\npassdb {\n  driver = pam\n}\n"
+		"plugin {\n  aa = 2\n  zz = 1\n}\n") != NULL);
+	/* without the flag: file order (namespace order is meaningful) */
+	out = dump(c, CONFIG_DUMP_NONDEFAULT, NULL, NULL);
+	test_assert(strstr(out, "namespace zz {") < strstr(out,
+		"namespace aa {"));
+	test_assert(strstr(out, "  zz = 1\n  aa = 2\n") != NULL);
+	config_free(&c);
+	test_end();
+}
+
+static void test_dump_hide_secrets(void)
+{
+	struct config *c = load(
+		"ssl_key_password = abc\n"
+		"passdb {\n  driver = static\n  args = user=a password=x\n}\n"
+		"passdb {\n  driver = static\n  args = nopassword=y\n}\n"
+		"plugin {\n  a = passwd=1 x\n  b = pass=2,password=3 q\n"
+		"  c = host=x password=y dbname=z\n  d_key = k\n"
+		"  e = x:password=y:z\n  f = PASSWORD=x\n"
+		"  g = opass=1 -pass=2 _pass=3\n  h = pass\n  i = pass1=2\n"
+		"  key = 2\n  password = 5\n  j_password = \n}\n");
+	const char *out;
+
+	test_begin("dump: secrets hidden like doveconf without -P");
+	out = dump_human(c, CONFIG_DUMP_NONDEFAULT,
+		CONFIG_DUMP_FLAG_DOVECONF_ORDER |
+		CONFIG_DUMP_FLAG_HIDE_SECRETS);
+	test_assert(strstr(out,
+		"  args = user=a password=#hidden_use-P_to_show#\n") != NULL);
+	test_assert(strstr(out, "  args = nopassword=y\n") != NULL);
+	test_assert(strstr(out,
+		"  a = passwd=#hidden_use-P_to_show# x\n"
+		"  b = pass=#hidden_use-P_to_show# q\n"
+		"  c = host=x password=#hidden_use-P_to_show# dbname=z\n"
+		"  d_key = # hidden, use -P to show it\n"
+		"  e = x:password=#hidden_use-P_to_show#:z\n"
+		"  f = PASSWORD=x\n"
+		"  g = opass=1 -pass=#hidden_use-P_to_show# "
+		"_pass=#hidden_use-P_to_show#\n"
+		"  h = pass\n  i = pass1=#hidden_use-P_to_show#\n"
+		"  j_password = \n  key = 2\n  password = 5\n") != NULL);
+	test_assert(strstr(out,
+		"ssl_key_password = # hidden, use -P to show it\n") != NULL);
+	/* the machine dump (passed to child processes) keeps them */
+	out = dump(c, CONFIG_DUMP_ALL, NULL, NULL);
+	test_assert(strstr(out, "ssl_key_password = abc\n") != NULL);
+	test_assert(strstr(out, "  c = host=x password=y dbname=z\n") != NULL);
+	config_free(&c);
+	test_end();
+}
+
 int main(void)
 {
 	static void (*const tests[])(void) = {
@@ -212,6 +305,8 @@ int main(void)
 		test_dump_defaults_and_empty,
 		test_dump_filter_and_names,
 		test_dump_limit,
+		test_dump_doveconf_order,
+		test_dump_hide_secrets,
 		NULL
 	};
 	return test_run(tests);

@@ -93,7 +93,7 @@ def test_config_print_non_default(make_server):
     assert re.search(r"^mail_uid = %s$" % srv.mail_user, out, re.M), out
     # The namespace block with its mailbox sub-block (the exact Dovecot
     # rendering, with "location = " and "prefix = ", is checked in
-    # pending_compat_details.py).
+    # test_compat_details.py).
     m = re.search(r"^namespace inbox \{\n(.*?)^\}$", out, re.M | re.S)
     assert m, out
     block = m.group(1)

@@ -1,8 +1,6 @@
-"""Pending: exact Dovecot 2.3.19 renderings that Roost does not match yet,
-and checks that need features beyond the foundation (SELECT).  Each test
-passes against Dovecot (ROOST_E2E_SERVER=dovecot); rename this file to
-test_*.py (or move each test into its topic's file) when it passes against
-Roost.  See docs/testing.md."""
+"""Exact Dovecot 2.3.19 renderings and behaviour details: doveconf's
+namespace block, its masking of secrets, and mail directory ownership.
+Each test also passes against Dovecot (ROOST_E2E_SERVER=dovecot)."""
 import os
 import re
 
@@ -44,3 +42,27 @@ def test_mail_directory_belongs_to_mail_uid(server):
                        what="mail directory of bob")
     st = os.stat(bob)
     assert st.st_uid == harness.pwd.getpwnam(harness.TEST_MAIL_USER).pw_uid
+
+
+def test_config_print_hides_secrets_unless_P(make_server):
+    # doveconf -n masks passwords and keys; -P shows them.
+    srv = make_server(start=False)
+    srv.write_config(srv.config_text() + """
+plugin {
+  mail_crypt_private_password = s3cret
+  quota_dict = proxy:host=db password=topsecret dbname=q
+}
+""")
+    proc = srv.run_master("-n")
+    assert proc.returncode == 0, proc.stderr
+    assert "s3cret" not in proc.stdout and "topsecret" not in proc.stdout
+    assert ("  mail_crypt_private_password = # hidden, use -P to show it\n"
+            in proc.stdout), proc.stdout
+    assert ("  quota_dict = proxy:host=db password=#hidden_use-P_to_show# "
+            "dbname=q\n" in proc.stdout), proc.stdout
+    if harness.server_kind().name == "dovecot":
+        return  # -P is doveconf's; `dovecot -n` has no -P
+    proc = srv.run_master("-n", "-P")
+    assert proc.returncode == 0, proc.stderr
+    assert "  mail_crypt_private_password = s3cret\n" in proc.stdout
+    assert "password=topsecret dbname=q\n" in proc.stdout
