@@ -56,6 +56,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					i_panic("dump failed: %s", error);
 			}
 			buf_reset(&out);
+			if (config_dump_ext(c, CONFIG_DUMP_NONDEFAULT,
+					CONFIG_DUMP_FLAG_DOVECONF_ORDER |
+					CONFIG_DUMP_FLAG_HIDE_SECRETS, NULL,
+					NULL, &out, &error) < 0)
+				i_panic("doveconf dump failed: %s", error);
+			buf_reset(&out);
 			if (config_dump(c, CONFIG_DUMP_NONDEFAULT, &filter,
 					NULL, &out, &error) < 0)
 				i_panic("filtered dump failed: %s", error);
