@@ -58,12 +58,12 @@ static const char *casefold_dup(struct arena *arena, const char *str)
 	return buf_cstr(&out);
 }
 
-/* RFC 5256: the addr-mailbox of the first address, case-folded. */
+/* RFC 5256: the addr-mailbox of the first address, case-folded; a
+   group's start marker counts, its mailbox being the group name (as
+   Dovecot: "undisclosed-recipients:;" sorts as that name). */
 static const char *sort_address(struct arena *arena,
 	const struct message_address *addr)
 {
-	while (addr != NULL && addr->domain == NULL)
-		addr = addr->next;
 	if (addr == NULL || addr->mailbox == NULL)
 		return "";
 	return casefold_dup(arena, addr->mailbox);
