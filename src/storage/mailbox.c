@@ -171,6 +171,10 @@ static int mailbox_index_forget(struct mail_user *user, const char *path)
 		ret = mail_index_step(index, stmt);
 		if (ret == SQLITE_ROW)
 			id = sqlite3_column_int64(stmt, 0);
+		/* a statement left on its row keeps this connection's read
+		   snapshot past COMMIT: later writes fail with
+		   SQLITE_BUSY_SNAPSHOT once another session has written */
+		sqlite3_reset(stmt);
 		ret = ret < 0 ? -1 : 0;
 	}
 	if (ret == 0 && id >= 0) {

@@ -174,6 +174,40 @@ static void test_rename_inbox(void)
 	test_end();
 }
 
+/* After DELETE the deleting session must not keep an old SQLite read
+   snapshot: its next write, after another session wrote, would fail with
+   SQLITE_BUSY_SNAPSHOT ("database is locked"). */
+static void test_delete_then_other_session_writes(void)
+{
+	struct test_user tu, other;
+	struct mailbox_status status;
+	const char *msg;
+
+	test_begin("DELETE leaves no read snapshot behind");
+	test_user_init(&tu, "delsnap", NULL);
+	test_user_clone(&tu, &other);
+	SCRATCH_BEGIN {
+		msg = test_message("a@b", "c@d", "one",
+			"Mon, 1 Jan 2024 10:00:00 +0000", "body");
+		test_assert(mailbox_create(tu.user, "gone", false) == 0);
+		test_assert(mailbox_create(tu.user, "kept", false) == 0);
+		(void)test_save(tu.user, "gone", msg, 0, NULL);
+		(void)test_save(tu.user, "kept", msg, 0, NULL);
+		test_assert(mailbox_delete(tu.user, "gone") == 0);
+		/* another process writes the index */
+		(void)test_save(other.user, "kept", msg, 0, NULL);
+		/* and this one writes again */
+		test_assert(test_save(tu.user, "kept", msg, 0, NULL) == 3);
+		test_assert(mailbox_create(tu.user, "gone", false) == 0);
+		test_assert(mailbox_get_status_by_name(tu.user, "gone",
+			STATUS_MESSAGES, &status) == 0);
+		test_assert(status.messages == 0);
+	} SCRATCH_END;
+	test_user_deinit(&other);
+	test_user_deinit(&tu);
+	test_end();
+}
+
 static void test_subscriptions(void)
 {
 	struct test_user tu;
@@ -344,6 +378,7 @@ int main(void)
 		test_default_namespace,
 		test_create_delete_rename,
 		test_rename_inbox,
+		test_delete_then_other_session_writes,
 		test_subscriptions,
 		test_namespaces,
 		test_namespace_errors,

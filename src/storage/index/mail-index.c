@@ -765,6 +765,24 @@ int mail_index_exec(struct mail_index *index, const char *sql)
 	return 0;
 }
 
+/* Outside transactions no statement may be active: one left on a row
+   keeps an old read snapshot, and the next write then fails with
+   SQLITE_BUSY_SNAPSHOT ("database is locked") once another process has
+   written.  Every caller must step to SQLITE_DONE or reset. */
+static void mail_index_assert_idle(struct mail_index *index)
+{
+	sqlite3_stmt *stmt = NULL;
+
+	while ((stmt = sqlite3_next_stmt(index->db, stmt)) != NULL) {
+		if (sqlite3_stmt_busy(stmt) != 0) {
+			const char *sql = sqlite3_sql(stmt);
+
+			i_panic("SQLite statement left active: %s",
+				sql == NULL ? "?" : sql);
+		}
+	}
+}
+
 int mail_index_begin_write(struct mail_index *index)
 {
 	if (index->write_depth > 0) {
@@ -776,6 +794,7 @@ int mail_index_begin_write(struct mail_index *index)
 		   with another writer: callers take write first */
 		i_panic("mail_index_begin_write() inside a read transaction");
 	}
+	mail_index_assert_idle(index);
 	if (mail_index_exec(index, "BEGIN IMMEDIATE") < 0)
 		return -1;
 	index->write_depth = 1;
@@ -788,6 +807,7 @@ int mail_index_begin_read(struct mail_index *index)
 		index->read_depth++;
 		return 0;
 	}
+	mail_index_assert_idle(index);
 	if (mail_index_exec(index, "BEGIN DEFERRED") < 0)
 		return -1;
 	index->read_depth = 1;

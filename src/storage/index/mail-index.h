@@ -103,7 +103,9 @@ const char *mail_index_get_error(struct mail_index *index);
  * lock at once, so modseqs allocated inside are unique among all
  * processes; they nest (only the outermost one commits).  Read
  * transactions give a consistent snapshot and also nest, inside a write
- * transaction too.  0 or -1 (logged).
+ * transaction too.  0 or -1 (logged).  Starting an outermost transaction
+ * panics when a statement is still active (stepped to a row and neither
+ * reset nor run to SQLITE_DONE): it would hold an old read snapshot.
  */
 int mail_index_begin_write(struct mail_index *index);
 int mail_index_begin_read(struct mail_index *index);
