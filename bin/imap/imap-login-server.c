@@ -14,8 +14,8 @@
 #include "str.h"
 #include "auth-master.h"
 #include "login-handoff.h"
+#include "mail-service.h"
 #include "master-service.h"
-#include "restrict-access.h"
 #include "imap-client.h"
 #include "imap-process.h"
 
@@ -66,41 +66,6 @@ static void login_conn_reply(struct imap_login_conn *lc,
 			ret < 0 ? strerror(errno) : "short write");
 	}
 	buf_free(&frame);
-}
-
-static const char *fields_get(const char *const *fields, const char *key)
-{
-	size_t len = strlen(key);
-	unsigned int i;
-
-	for (i = 0; fields != NULL && fields[i] != NULL; i++) {
-		if (strncmp(fields[i], key, len) == 0 && fields[i][len] == '=')
-			return fields[i] + len + 1;
-	}
-	return NULL;
-}
-
-static int parse_uid(const char *value, uid_t *uid_r, const char **error_r)
-{
-	unsigned int num;
-	gid_t gid;
-
-	if (str_to_uint(value, &num) == 0) {
-		*uid_r = (uid_t)num;
-		return 0;
-	}
-	return restrict_access_lookup_user(value, uid_r, &gid, error_r);
-}
-
-static int parse_gid(const char *value, gid_t *gid_r, const char **error_r)
-{
-	unsigned int num;
-
-	if (str_to_uint(value, &num) == 0) {
-		*gid_r = (gid_t)num;
-		return 0;
-	}
-	return restrict_access_lookup_group(value, gid_r, error_r);
 }
 
 /* Whether any namespace's mailbox { } sets special_use. */
@@ -167,66 +132,30 @@ static void session_settings(const struct login_handoff_request *req,
 static int session_switch_user(const char *user, const char *const *fields,
 	const struct config_filter *filter, const char **error_r)
 {
-	const struct config *c = imap_process->config;
-	const char *uid_str, *gid_str, *groups;
-	struct restrict_access_valid_ids ids;
-	bool uid_from_userdb;
-	uid_t uid;
-	gid_t gid;
+	struct mail_service_ids ids;
 
-	uid_str = fields_get(fields, "uid");
-	uid_from_userdb = uid_str != NULL;
-	if (uid_str == NULL)
-		uid_str = config_get(c, filter, "mail_uid");
-	gid_str = fields_get(fields, "gid");
-	if (gid_str == NULL)
-		gid_str = config_get(c, filter, "mail_gid");
-	if (*uid_str == '\0') {
-		*error_r = t_printf("User %s is missing UID (see mail_uid "
-			"setting)", user);
+	if (mail_service_user_ids(imap_process->config, filter, user, fields,
+		    &ids, error_r) < 0)
 		return -1;
-	}
-	if (*gid_str == '\0') {
-		*error_r = t_printf("User %s is missing GID (see mail_gid "
-			"setting)", user);
-		return -1;
-	}
-	if (parse_uid(uid_str, &uid, error_r) < 0 ||
-	    parse_gid(gid_str, &gid, error_r) < 0)
-		return -1;
-	restrict_access_valid_ids_from_config(c, &ids);
-	if (restrict_access_check_ids(&ids, uid, gid, uid_from_userdb ?
-		    "userdb lookup" : "mail_uid setting", error_r) < 0)
-		return -1;
-
 	if (imap_process->privileges_dropped) {
-		if (uid == imap_process->uid && gid == imap_process->gid)
+		if (ids.uid == imap_process->uid &&
+		    ids.gid == imap_process->gid)
 			return 0;
 		*error_r = t_printf("This imap process already serves uid %ld "
 			"gid %ld; user %s needs uid %ld gid %ld "
 			"(use service imap { client_limit = 1 })",
 			(long)imap_process->uid, (long)imap_process->gid, user,
-			(long)uid, (long)gid);
+			(long)ids.uid, (long)ids.gid);
 		return -1;
 	}
-	if (geteuid() == 0) {
-		groups = config_get(c, filter, "mail_access_groups");
-		if (restrict_access_simple(uid, gid,
-			    *groups == '\0' ? NULL : groups, NULL, false,
-			    error_r) < 0)
-			return -1;
-	} else if (getuid() != uid || getgid() != gid) {
-		*error_r = t_printf("Can't switch to uid %ld gid %ld for user "
-			"%s: the imap process is not running as root",
-			(long)uid, (long)gid, user);
+	if (mail_service_switch_ids(&ids, user, "imap", error_r) < 0)
 		return -1;
-	}
 	imap_process->privileges_dropped = true;
-	imap_process->uid = uid;
-	imap_process->gid = gid;
+	imap_process->uid = ids.uid;
+	imap_process->gid = ids.gid;
 	/* Several sessions per process only work when they all share one
 	   uid: with per-user uids from the userdb, take no more. */
-	if (uid_from_userdb)
+	if (ids.uid_from_userdb)
 		master_service_stop_new_connections(imap_process->service);
 	return 0;
 }
@@ -298,7 +227,7 @@ static void login_conn_handle(struct imap_login_conn *lc)
 		login_conn_reply(lc, LOGIN_HANDOFF_STATUS_INTERNAL_ERROR);
 		return;
 	}
-	session_chdir_home(prefix, fields_get(fields, "home"));
+	session_chdir_home(prefix, mail_service_userdb_field(fields, "home"));
 	if (imap_mail_user_create(imap_process->config, user, fields, &filter, req.session_id,
 		    &mail_user, &error) < 0) {
 		log_message_prefix(LOG_LEVEL_ERROR, prefix, "%s", error);

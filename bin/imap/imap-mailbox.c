@@ -11,6 +11,7 @@
 #include "imap-seqset.h"
 #include "imap-utf7.h"
 #include "storage.h"
+#include "mail-service.h"
 #include "imap-client.h"
 #include "imap-sync.h"
 
@@ -19,34 +20,13 @@
 /* A sequence set can't have more elements than a line has bytes. */
 #define IMAP_SEQSET_MAX_RANGES (1024 * 1024)
 
-static const char *fields_get(const char *const *fields, const char *key)
-{
-	size_t len = strlen(key);
-	unsigned int i;
-
-	for (i = 0; fields != NULL && fields[i] != NULL; i++) {
-		if (strncmp(fields[i], key, len) == 0 && fields[i][len] == '=')
-			return fields[i] + len + 1;
-	}
-	return NULL;
-}
-
 int imap_mail_user_create(const struct config *config, const char *username,
 	const char *const *userdb_fields, const struct config_filter *filter,
 	const char *session_id, struct mail_user **user_r,
 	const char **error_r)
 {
-	struct mail_user_params params;
-
-	memset(&params, 0, sizeof(params));
-	params.username = username;
-	params.home = fields_get(userdb_fields, "home");
-	params.mail_location = fields_get(userdb_fields, "mail");
-	params.service = "imap";
-	params.filter = filter;
-	params.session_id = session_id;
-	return mail_user_create(config, &params, user_r,
-		error_r);
+	return mail_service_user_create(config, username, userdb_fields,
+		"imap", filter, session_id, user_r, error_r);
 }
 
 int imap_mailbox_name_decode(struct imap_client *client, const char *name,
