@@ -90,14 +90,10 @@ int maildir_backend_save_link(struct backend_mailbox *bbox,
 	struct backend_mailbox *src_bbox, uint32_t src_uid ATTR_UNUSED,
 	const char *src_key, struct backend_save **save_r)
 {
-	struct backend_save *save;
+	/* the copy gets a new base name (maildir_copy()), so a link into
+	   the source's own folder is fine too */
+	struct backend_save *save = save_new(bbox);
 
-	if (strcmp(src_bbox->dir, bbox->dir) == 0) {
-		/* a hard link keeps the base name, which must be unique
-		   within a folder: copy the bytes under a new name */
-		return 0;
-	}
-	save = save_new(bbox);
 	save->src_bbox = src_bbox;
 	save->src_fname = arena_strdup(save->arena,
 		maildir_key_fname(src_key));

@@ -25,6 +25,9 @@ struct tx_save {
 	const char **keywords;
 	unsigned int keywords_count;
 	time_t received;
+	/* the GUID the store records for the message (a copy's source
+	   GUID), NULL = derived from the store's name */
+	const char *guid;
 	/* the source's index row to copy cached data from, or -1 */
 	int64_t src_id;
 };
@@ -237,6 +240,7 @@ static int save_add(struct mailbox_transaction *t, struct backend_save *bsave,
 	s->keywords = keywords;
 	s->keywords_count = keywords_count;
 	s->received = received == 0 ? time(NULL) : received;
+	s->guid = guid;
 	s->src_id = src_id;
 	return 0;
 }
@@ -311,8 +315,8 @@ int mail_copy(struct mailbox_transaction *t, struct mail *src,
 	    box->storage->ops->save_link(box->bbox, sbox->bbox,
 		    mail_get_uid(src), key, &bsave) < 0)
 		return -1;
-	/* a link-copied file shares the source's base name; a byte copy
-	   gets a new one and keeps the GUID in the store's record */
+	/* either way the copy gets a new name in the store, which keeps
+	   the source's GUID in its record */
 	if (bsave == NULL) {
 		const void *data;
 		size_t size;
@@ -447,8 +451,8 @@ static int commit_saves(struct tx_commit *ctx)
 		if (mail_index_step(index, stmt) < 0)
 			return -1;
 		stmt = mail_index_stmt(index, "INSERT OR REPLACE INTO mail "
-			"(id, key, psize, vsize, received, saved) "
-			"VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+			"(id, key, psize, vsize, received, saved, guid) "
+			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 		if (stmt == NULL)
 			return -1;
 		sqlite3_bind_int64(stmt, 1, id);
@@ -459,6 +463,8 @@ static int commit_saves(struct tx_commit *ctx)
 			sqlite3_bind_int64(stmt, 4, (sqlite3_int64)vsizes[i]);
 		sqlite3_bind_int64(stmt, 5, s->received);
 		sqlite3_bind_int64(stmt, 6, now);
+		if (s->guid != NULL)
+			sqlite3_bind_text(stmt, 7, s->guid, -1, SQLITE_STATIC);
 		if (mail_index_step(index, stmt) < 0)
 			return -1;
 		array_push(&ctx->saved_uids, uids[i]);

@@ -378,9 +378,12 @@ static void test_copy_move(void)
 	test_assert(result.saved_count == 1 && result.saved_uids[0] == 1);
 	mail_free(&mail);
 	SCRATCH_BEGIN {
-		/* the copy is a hard link of the source file */
+		/* the copy is a hard link of the source file, under a base
+		   name of its own */
 		const char *fname = find_file(t_printf("%s/.Archive/cur",
-			tu.maildir), guid1);
+			tu.maildir), ":2,");
+
+		test_assert(fname != NULL && strstr(fname, guid1) == NULL);
 
 		test_assert(fname != NULL);
 		test_assert(fname != NULL && stat(t_printf(

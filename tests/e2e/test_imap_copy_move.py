@@ -191,3 +191,43 @@ def test_copy_into_selected_mailbox(make_server):
     assert [bytes(it["BODY[]"]) for _, it in res] == \
         [MSGS[0][0], MSGS[1][0]]
     w.close()
+
+
+def base_names(path):
+    """{base name: inode} of the message files of a Maildir."""
+    out = {}
+    for sub in ("new", "cur"):
+        for name in os.listdir(os.path.join(path, sub)):
+            base = name.split(":")[0].split(",")[0]
+            assert base not in out, "%s twice in %s" % (base, path)
+            out[base] = os.stat(os.path.join(path, sub, name)).st_ino
+    return out
+
+
+def test_copy_same_message_twice(make_server):
+    """Each copy is a file of its own base name (a hard link of the same
+    data, as Dovecot's maildir_copy_with_hardlinks does): the same message
+    copied twice into a folder, flags changed in between, and into its own
+    folder, gets new UIDs every time, never "File already in uidlist"."""
+    server, w = start(make_server)
+    untagged, tagged = w.command("COPY 2 Dest")
+    assert tagged.endswith("Copy completed."), tagged
+    untagged, tagged = w.command("STORE 2 +FLAGS (\\Seen $Later)")
+    assert tagged.startswith("OK"), tagged
+    for target in ("Dest", "Dest", "INBOX", "INBOX"):
+        untagged, tagged = w.command("COPY 2 %s" % target)
+        assert tagged.endswith("Copy completed."), tagged
+    src = base_names(imapwire.maildir_path(server))
+    dest = base_names(imapwire.maildir_path(server, folder="Dest"))
+    assert len(src) == 7 and len(dest) == 3
+    # the original and its five copies are links of one file
+    inodes = list(src.values()) + list(dest.values())
+    assert max(inodes.count(i) for i in inodes) == 6, (src, dest)
+    untagged, tagged = w.command("SELECT Dest")
+    res, _, _ = fetch(w, "1:* (UID FLAGS BODY.PEEK[])")
+    assert [it["UID"] for _, it in res] == [1, 2, 3]
+    assert [bytes(it["BODY[]"]) for _, it in res] == [MSGS[1][0]] * 3
+    assert [sorted(flags_of(it)) for _, it in res] == [
+        ["\\Answered", "\\Flagged"]] + [
+        ["$Later", "\\Answered", "\\Flagged", "\\Seen"]] * 2
+    w.close()

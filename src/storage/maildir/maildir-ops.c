@@ -239,25 +239,48 @@ int maildir_expunge(const char *dir, const char *fname, const char **error_r)
 	return -1;
 }
 
-/* The destination name of a hard-linked copy: the source's base name
-   (Dovecot's GUID of the message), plus the sizes if it had none. */
-static const char *copy_dest_name(const char *src_path, const char *src_fname,
-	enum maildir_flags flags, uint32_t keywords, bool *in_new_r)
+/* Hard-links src_path to a new unique name in <dst_dir>/tmp: 1 linked
+   (*base_r, *tmp_path_r from arena), 0 linking isn't possible (the
+   caller copies the data; errno says why), -1 when the source is gone
+   (errno ENOENT). */
+static int copy_link_tmp(const char *src_path, const char *dst_dir,
+	struct arena *arena, const char **base_r, const char **tmp_path_r)
 {
-	const char *base = maildir_filename_get_base(scratch_arena(),
-		src_fname);
-	uint64_t size = (uint64_t)-1, tmp;
-	bool with_info = flags != 0 || keywords != 0;
+	unsigned int i;
 
-	if (!maildir_filename_get_size(base, MAILDIR_EXTRA_SIZE, &tmp)) {
-		struct stat st;
+	for (i = 0; i < 10; i++) {
+		const char *base = maildir_filename_generate(arena);
+		const char *tmp_path = arena_printf(arena, "%s/tmp/%s",
+			dst_dir, base);
 
-		if (stat(src_path, &st) == 0)
-			size = (uint64_t)st.st_size;
+		if (link(src_path, tmp_path) == 0) {
+			*base_r = base;
+			*tmp_path_r = tmp_path;
+			return 1;
+		}
+		if (errno == ENOENT && access(src_path, F_OK) < 0 &&
+		    errno == ENOENT)
+			return -1;
+		if (errno != EEXIST)
+			return 0;
 	}
-	*in_new_r = !with_info;
-	return maildir_filename_build(scratch_arena(), base, size,
-		(uint64_t)-1, with_info, flags, keywords);
+	return 0;
+}
+
+/* S= and W= of a hard-linked copy: the source name's, else the file's
+   size and no W=. */
+static void copy_sizes(const char *src_fname, const char *path,
+	uint64_t *size_r, uint64_t *vsize_r)
+{
+	struct stat st;
+
+	if (!maildir_filename_get_size(src_fname, MAILDIR_EXTRA_SIZE,
+			size_r))
+		*size_r = stat(path, &st) == 0 ? (uint64_t)st.st_size :
+			(uint64_t)-1;
+	if (!maildir_filename_get_size(src_fname, MAILDIR_EXTRA_VIRTUAL_SIZE,
+			vsize_r))
+		*vsize_r = (uint64_t)-1;
 }
 
 int maildir_copy(const char *src_dir, const char *src_fname,
@@ -275,27 +298,33 @@ int maildir_copy(const char *src_dir, const char *src_fname,
 		return -1;
 	}
 	for (i = 0; i < MAILDIR_RENAME_RETRY_COUNT; i++) {
-		const char *dest, *dest_path;
+		const char *base, *tmp_path;
+		uint64_t size, vsize;
 
 		src_path = t_printf("%s/%s/%s", src_dir,
 			src_in_new ? "new" : "cur", cur);
 		if (!set->copy_with_hardlinks)
 			break;
-		dest = copy_dest_name(src_path, cur, flags, keywords, in_new_r);
-		dest_path = t_printf("%s/%s/%s", dst_dir,
-			*in_new_r ? "new" : "cur", dest);
-		if (link(src_path, dest_path) == 0) {
-			if (set->fsync != MAILDIR_FSYNC_NEVER &&
-			    fsync_dir(dest_path) < 0) {
-				*error_r = t_printf("fsync(%s) failed: %s",
-					dest_path, strerror(errno));
+		/* As Dovecot: link to a new name in tmp/, then publish it
+		   like a save, so that every copy has its own base name
+		   (the GUID goes into the uidlist record). */
+		ret = copy_link_tmp(src_path, dst_dir, scratch_arena(), &base,
+			&tmp_path);
+		if (ret > 0) {
+			copy_sizes(cur, tmp_path, &size, &vsize);
+			if (maildir_publish_tmp(dst_dir, base, tmp_path, size,
+					vsize, flags, keywords,
+					set->fsync != MAILDIR_FSYNC_NEVER,
+					arena, dst_fname_r, in_new_r,
+					error_r) < 0) {
+				if (*dst_fname_r == NULL)
+					(void)unlink(tmp_path);
 				return -1;
 			}
-			*dst_fname_r = arena_strdup(arena, dest);
 			return 1;
 		}
-		if (errno != ENOENT) {
-			/* EXDEV, EPERM, EMLINK, EEXIST...: copy the data. */
+		if (ret == 0) {
+			/* EXDEV, EPERM, EMLINK...: copy the data. */
 			break;
 		}
 		ret = maildir_find_file(src_dir, src_fname,

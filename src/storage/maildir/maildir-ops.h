@@ -139,10 +139,12 @@ uint64_t maildir_save_get_vsize(const struct maildir_save *save);
 
 /*
  * Copies message src_fname of src_dir into dst_dir with the given flags
- * and keywords.  With copy_with_hardlinks the file is hard-linked (the new
- * name keeps the source's base name, as Dovecot's copy does with its GUID,
- * plus the sizes); when linking isn't possible (EXDEV, EPERM, EMLINK,
- * EEXIST...) or disabled, the data is copied through tmp/.  Returns 1
+ * and keywords.  With copy_with_hardlinks the file is hard-linked to a new
+ * unique base name in tmp/ and published from there like a save (S= and W=
+ * from the source's name, S= from the file when it has none), as Dovecot
+ * does, so a folder never holds one base name twice (not even with the
+ * copy in the source's own folder); when linking isn't possible (EXDEV,
+ * EPERM, EMLINK...) or disabled, the data is copied through tmp/.  Returns 1
  * copied (*dst_fname_r, *in_new_r), 0 when the source is expunged, -1
  * error.
  */

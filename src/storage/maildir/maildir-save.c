@@ -167,8 +167,6 @@ int maildir_save_finish(struct maildir_save **_save, time_t received,
 	const char **fname_r, bool *in_new_r, const char **error_r)
 {
 	struct maildir_save *save = *_save;
-	bool with_info = flags != 0 || keywords != 0;
-	const char *dest, *dest_path;
 
 	if (save->pending_cr) {
 		save->pending_cr = false;
@@ -206,40 +204,60 @@ int maildir_save_finish(struct maildir_save **_save, time_t received,
 		return -1;
 	}
 	save->fd = -1;
-	/* Without flags the message goes to new/, else to cur/ with them,
-	   as Dovecot does. */
-	dest = maildir_filename_build(scratch_arena(), save->base, save->size,
-		save->vsize, with_info, flags, keywords);
-	dest_path = t_printf("%s/%s/%s", save->dir, with_info ? "cur" : "new",
-		dest);
-	if (link(save->tmp_path, dest_path) < 0) {
-		if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP) {
-			*error_r = t_printf("link(%s, %s) failed: %s",
-				save->tmp_path, dest_path, strerror(errno));
+	if (maildir_publish_tmp(save->dir, save->base, save->tmp_path,
+			save->size, save->vsize, flags, keywords,
+			save->set.fsync != MAILDIR_FSYNC_NEVER, arena, fname_r,
+			in_new_r, error_r) < 0) {
+		if (*fname_r == NULL) {
 			maildir_save_abort(_save);
 			return -1;
 		}
-		/* No hard links on this file system. */
-		if (rename(save->tmp_path, dest_path) < 0) {
-			*error_r = t_printf("rename(%s, %s) failed: %s",
-				save->tmp_path, dest_path, strerror(errno));
-			maildir_save_abort(_save);
-			return -1;
-		}
-	} else {
-		(void)unlink(save->tmp_path);
-	}
-	if (save->set.fsync != MAILDIR_FSYNC_NEVER &&
-	    fsync_dir(dest_path) < 0) {
-		*error_r = t_printf("fsync(dir of %s) failed: %s", dest_path,
-			strerror(errno));
-		/* The file is in place; report, but don't remove it. */
+		/* the file is in place; report, but don't remove it */
 		save_free(_save);
 		return -1;
 	}
+	save_free(_save);
+	return 0;
+}
+
+int maildir_publish_tmp(const char *dir, const char *base,
+	const char *tmp_path, uint64_t size, uint64_t vsize,
+	enum maildir_flags flags, uint32_t keywords, bool do_fsync,
+	struct arena *arena, const char **fname_r, bool *in_new_r,
+	const char **error_r)
+{
+	bool with_info = flags != 0 || keywords != 0;
+	const char *dest, *dest_path;
+
+	*fname_r = NULL;
+	/* Without flags the message goes to new/, else to cur/ with them,
+	   as Dovecot does. */
+	dest = maildir_filename_build(scratch_arena(), base, size, vsize,
+		with_info, flags, keywords);
+	dest_path = t_printf("%s/%s/%s", dir, with_info ? "cur" : "new",
+		dest);
+	if (link(tmp_path, dest_path) < 0) {
+		if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP) {
+			*error_r = t_printf("link(%s, %s) failed: %s",
+				tmp_path, dest_path, strerror(errno));
+			return -1;
+		}
+		/* No hard links on this file system. */
+		if (rename(tmp_path, dest_path) < 0) {
+			*error_r = t_printf("rename(%s, %s) failed: %s",
+				tmp_path, dest_path, strerror(errno));
+			return -1;
+		}
+	} else {
+		(void)unlink(tmp_path);
+	}
 	*fname_r = arena_strdup(arena, dest);
 	*in_new_r = !with_info;
-	save_free(_save);
+	if (do_fsync && fsync_dir(dest_path) < 0) {
+		*error_r = t_printf("fsync(dir of %s) failed: %s", dest_path,
+			strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "maildir-uidlist.h"
 #include "test-common.h"
 
+#include <dirent.h>
 #include <sys/stat.h>
 
 static const char *make_maildir(const char *name)
@@ -134,11 +135,26 @@ static void test_flags_expunge(void)
 	test_end();
 }
 
+/* Entries of a directory, without "." and "..". */
+static unsigned int count_files(const char *path)
+{
+	unsigned int count = 0;
+	struct dirent *d;
+	DIR *dir = opendir(path);
+
+	if (dir == NULL)
+		return 0;
+	while ((d = readdir(dir)) != NULL)
+		count += d->d_name[0] != '.';
+	closedir(dir);
+	return count;
+}
+
 static void test_copy(void)
 {
 	const char *src = make_maildir("csrc"), *dst = make_maildir("cdst");
 	struct maildir_settings set;
-	const char *fname, *copy, *error;
+	const char *fname, *copy, *copy2, *copy3, *error;
 	struct stat st1, st2;
 	bool in_new;
 
@@ -149,12 +165,27 @@ static void test_copy(void)
 		&in_new);
 	test_assert(maildir_copy(src, fname, dst, &set, MAILDIR_FLAG_FLAGGED,
 		0, scratch_arena(), &copy, &in_new, &error) == 1);
-	/* Same base name (Dovecot's GUID), our flags, same inode. */
-	test_assert(maildir_filename_base_cmp(copy, fname) == 0);
-	test_assert(str_ends(copy, ":2,F") && !in_new);
+	/* A new base name, our flags, the source's size, same inode,
+	   nothing left in tmp/. */
+	test_assert(maildir_filename_base_cmp(copy, fname) != 0);
+	test_assert(str_ends(copy, ",S=6,W=7:2,F") && !in_new);
 	test_assert(stat(t_printf("%s/cur/%s", src, fname), &st1) == 0);
 	test_assert(stat(t_printf("%s/cur/%s", dst, copy), &st2) == 0);
 	test_assert(st1.st_ino == st2.st_ino && st2.st_nlink == 2);
+	test_assert(count_files(t_printf("%s/tmp", dst)) == 0);
+	/* The same message again, with the same flags, and into its own
+	   folder: each copy is a link under a base name of its own. */
+	test_assert(maildir_copy(src, fname, dst, &set, MAILDIR_FLAG_FLAGGED,
+		0, scratch_arena(), &copy2, &in_new, &error) == 1);
+	test_assert(maildir_filename_base_cmp(copy2, copy) != 0 &&
+		maildir_filename_base_cmp(copy2, fname) != 0);
+	test_assert(maildir_copy(src, fname, src, &set, 0, 0,
+		scratch_arena(), &copy3, &in_new, &error) == 1);
+	test_assert(in_new && maildir_filename_base_cmp(copy3, fname) != 0);
+	test_assert(stat(t_printf("%s/new/%s", src, copy3), &st2) == 0);
+	test_assert(st1.st_ino == st2.st_ino && st2.st_nlink == 4);
+	test_assert(count_files(t_printf("%s/cur", dst)) == 2 &&
+		count_files(t_printf("%s/tmp", src)) == 0);
 
 	set.copy_with_hardlinks = false;
 	test_assert(maildir_copy(src, fname, dst, &set, 0, 0,
