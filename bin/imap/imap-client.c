@@ -17,6 +17,9 @@
 #include "imap-client.h"
 #include "storage.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <time.h>
 
 static struct imap_client *imap_clients;
@@ -533,6 +536,11 @@ struct imap_client *imap_client_create(const struct imap_client_params *params,
 	   window of input. */
 	conn_set.input_max = 8192;
 	conn_set.output_high = 64 * 1024;
+	/* A reply goes out when it is written: with Nagle's algorithm the
+	   tail of a reply waits for the client's delayed ACK (40 ms).  Not a
+	   TCP socket (tests): nothing to do. */
+	(void)setsockopt(params->fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
+		sizeof(int));
 	client->conn = conn_create(params->fd, &conn_set,
 		&client_conn_callbacks, client);
 	client->to_idle = timeout_add(IMAP_CLIENT_IDLE_TIMEOUT_MSECS,
