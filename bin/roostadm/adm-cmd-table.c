@@ -42,6 +42,14 @@ const struct adm_cmd adm_cmd_table[] = {
 		.func = cmd_log_errors,
 	},
 	{
+		.name = "mailbox list",
+		.usage = ADM_MAIL_USAGE "[-7|-8] [-s] [<mailbox mask> [...]]",
+		.options = ADM_MAIL_OPTIONS "78s",
+		.min_args = 0,
+		.max_args = ADM_CMD_ARGS_UNLIMITED,
+		.func = cmd_mailbox_list,
+	},
+	{
 		.name = "pw",
 		.usage = "[-l] [-p plaintext] [-r rounds] [-s scheme] "
 			 "[-t hash] [-u user] [-V]",

@@ -25,4 +25,15 @@ void cmd_reload(struct adm_cmd_context *cctx);
 void cmd_stop(struct adm_cmd_context *cctx);
 void cmd_log_errors(struct adm_cmd_context *cctx);
 
+/*
+ * Mail commands (adm-mail.h: -u/-A/-F, one call per user).  Their rows
+ * start their options with ADM_MAIL_OPTIONS and their usage with
+ * ADM_MAIL_USAGE, doveadm's common mail-command options.
+ */
+#define ADM_MAIL_OPTIONS "AF:S:u:"
+#define ADM_MAIL_USAGE "[-u <user>|-A] [-S <socket_path>] "
+/* mailbox list|create|delete|rename|subscribe|unsubscribe|status
+   (cmd-mailbox*.c). */
+void cmd_mailbox_list(struct adm_cmd_context *cctx);
+
 #endif

@@ -70,6 +70,10 @@ void cmd_log_errors(struct adm_cmd_context *cctx)
 {
 	record(cctx, "log errors");
 }
+void cmd_mailbox_list(struct adm_cmd_context *cctx)
+{
+	record(cctx, "mailbox list");
+}
 
 static int parse(const char *optstring, const char *const *argv,
 	struct adm_args *args_r, const char **error_r)
@@ -253,6 +257,7 @@ static const char usage_all[] =
 	"  auth         lookup|test\n"
 	"  help         [<cmd>]\n"
 	"  log          errors\n"
+	"  mailbox      list\n"
 	"  pw           [-l] [-p plaintext] [-r rounds] [-s scheme] "
 	"[-t hash] [-u user] [-V]\n"
 	"  reload       \n"
@@ -265,6 +270,10 @@ static const char usage_auth[] =
 	"[-f field] <user> [<user> [...]]\n"
 	"  test         [-a <auth socket path>] [-x <auth info>] "
 	"[-M <master user>] <user> [<password>]\n";
+static const char usage_mailbox[] =
+	"usage: roostadm [-Dv] [-f <formatter>] mailbox <command> [<args>]\n"
+	"  list         [-u <user>|-A] [-S <socket_path>] [-7|-8] [-s] "
+	"[<mailbox mask> [...]]\n";
 static const char usage_log[] =
 	"usage: roostadm [-Dv] [-f <formatter>] log <command> [<args>]\n"
 	"  errors       [-s <min_timestamp>]\n";
@@ -289,6 +298,7 @@ static void test_usage_text(void)
 	test_assert_strcmp(usage_text(""), usage_all);
 	test_assert_strcmp(usage_text("auth"), usage_auth);
 	test_assert_strcmp(usage_text("log"), usage_log);
+	test_assert_strcmp(usage_text("mailbox"), usage_mailbox);
 	test_end();
 }
 
