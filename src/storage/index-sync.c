@@ -394,7 +394,8 @@ struct sync_row_state {
 	bool stamp_changed;
 };
 
-/* Reads the row and checks the stamp.  0 or -1. */
+/* Reads the row and checks the stamp.  0, -1 (index error), or -2 with the
+   error set (the row is gone: NOTFOUND; the store failed). */
 static int sync_check_row(struct mailbox *box, struct mail_index *index,
 	bool full, struct sync_row_state *state_r)
 {
@@ -411,9 +412,13 @@ static int sync_check_row(struct mailbox *box, struct mail_index *index,
 	ret = mail_index_step(index, stmt);
 	if (ret != SQLITE_ROW) {
 		if (ret == SQLITE_DONE) {
-			/* the row vanished (mailbox deleted by another
-			   process, or the index rebuilt) */
+			/* the row vanished: another process deleted the
+			   mailbox (a rebuilt index changes the generation
+			   instead, handled before we get here) */
 			box->index_generation = 0;
+			mail_storage_set_error(box->storage,
+				MAIL_ERROR_NOTFOUND, "Mailbox was deleted");
+			return -2;
 		}
 		return -1;
 	}

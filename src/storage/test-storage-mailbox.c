@@ -208,6 +208,47 @@ static void test_delete_then_other_session_writes(void)
 	test_end();
 }
 
+/* A selected mailbox deleted or renamed away by another process: the
+   view's next sync reports it deleted (IMAP ends the session). */
+static void test_selected_deleted_by_other(void)
+{
+	static const char *const victims[] = { "gone", "moved" };
+	struct test_user tu, other;
+	struct mailbox_changes changes;
+	struct mailbox *box;
+
+	test_begin("selected mailbox deleted or renamed by another process");
+	test_user_init(&tu, "seldel", NULL);
+	test_user_clone(&tu, &other);
+	for (unsigned int i = 0; i < N_ELEMENTS(victims); i++) {
+		SCRATCH_BEGIN {
+			test_assert(mailbox_create(tu.user, victims[i],
+				false) == 0);
+			(void)test_save(tu.user, victims[i], test_message(
+				"a@b", "c@d", "one",
+				"Mon, 1 Jan 2024 10:00:00 +0000", "body"),
+				0, NULL);
+			box = test_open(tu.user, victims[i]);
+			test_assert(mailbox_sync(box, 0, scratch_arena(),
+				&changes) == 0 && !changes.mailbox_deleted);
+			if (i == 0) {
+				test_assert(mailbox_delete(other.user,
+					victims[i]) == 0);
+			} else {
+				test_assert(mailbox_rename(other.user,
+					victims[i], "elsewhere") == 0);
+			}
+			test_assert(mailbox_sync(box, 0, scratch_arena(),
+				&changes) == 0);
+			test_assert(changes.mailbox_deleted);
+			mailbox_close(&box);
+		} SCRATCH_END;
+	}
+	test_user_deinit(&other);
+	test_user_deinit(&tu);
+	test_end();
+}
+
 static void test_subscriptions(void)
 {
 	struct test_user tu;
@@ -379,6 +420,7 @@ int main(void)
 		test_create_delete_rename,
 		test_rename_inbox,
 		test_delete_then_other_session_writes,
+		test_selected_deleted_by_other,
 		test_subscriptions,
 		test_namespaces,
 		test_namespace_errors,

@@ -561,16 +561,19 @@ def test_delete_own_selected_mailbox_ends_session(srv):
                  r"disconnect\.")
 
 
-@pytest.mark.xfail(strict=True, reason="storage: the next sync of a mailbox "
-                   "deleted by another session fails with an unlogged "
-                   "internal error instead of reporting it deleted")
-def test_selected_mailbox_deleted_by_other_session(srv):
+@pytest.mark.parametrize("how", ["DELETE doomed", "RENAME doomed elsewhere"])
+@pytest.mark.parametrize("then", ["NOOP", "IDLE"])
+def test_selected_mailbox_deleted_by_other_session(srv, how, then):
+    """Dovecot 2.3 ends the session at the next sync of a selected
+    mailbox that another session deleted or renamed away."""
     c = session(srv)
     ok(c, "CREATE doomed")
     ok(c, "SELECT doomed")
     other = session(srv)
-    ok(other, "DELETE doomed")
-    c.send("t99 NOOP")
+    ok(other, how)
+    c.send("t99 " + then)
+    if then == "IDLE":
+        assert c.readline() == "+ idling"
     lines = read_to_eof(c)
     assert lines == ["* BYE IMAP session state is inconsistent, please "
                      "relogin."]
