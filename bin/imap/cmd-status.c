@@ -37,7 +37,7 @@ enum imap_cmd_result cmd_status(struct imap_cmd *cmd)
 	}
 	if ((items.items & STATUS_HIGHESTMODSEQ) != 0)
 		(void)imap_client_enable(client, IMAP_FEATURE_CONDSTORE);
-	if (imap_status_send_mailbox(client, vname, &items) < 0) {
+	if (imap_status_send_mailbox_as(client, vname, name, &items) < 0) {
 		imap_client_send_tagline(client,
 			imap_storage_error_tagline(client, 0));
 		return IMAP_CMD_DONE;

@@ -44,6 +44,24 @@ enum imap_input_state {
 	IMAP_INPUT_RUNNING,
 };
 
+/* imap_client_workarounds (the config checks the words at load). */
+enum imap_client_workarounds {
+	/* EXISTS/RECENT and expunges only in replies to NOOP, CHECK and
+	   IDLE (old Outlook Express and OS X Mail). */
+	IMAP_WORKAROUND_DELAY_NEWMAIL = 0x01,
+	/* A mailbox name argument may end with one extra separator
+	   ("INBOX/Sent/"), which is ignored (Thunderbird with LAYOUT=fs). */
+	IMAP_WORKAROUND_TB_EXTRA_MAILBOX_SEP = 0x02,
+	/* \Noselect in LSUB replies with LAYOUT=fs for mbox; accepted,
+	   Maildir replies are the same with and without it, as in
+	   Dovecot 2.3. */
+	IMAP_WORKAROUND_TB_LSUB_FLAGS = 0x04,
+};
+
+/* The workaround bits of an imap_client_workarounds value (unknown
+   words are ignored: the config refused them already). */
+enum imap_client_workarounds imap_client_workarounds_parse(const char *str);
+
 struct imap_client_settings {
 	const char *imap_capability;
 	const char *imap_id_send;
@@ -51,6 +69,7 @@ struct imap_client_settings {
 	const char *imap_logout_format;
 	bool imap_literal_minus;
 	bool verbose_proctitle;
+	enum imap_client_workarounds workarounds;
 	uint64_t imap_max_line_length;
 	/* A namespace mailbox { } has special_use (SPECIAL-USE is then
 	   advertised). */

@@ -111,6 +111,8 @@ static void session_settings(const struct login_handoff_request *req,
 		config_get(c, filter, "imap_logout_format");
 	set_r->imap_literal_minus =
 		config_get_bool(c, filter, "imap_literal_minus");
+	set_r->workarounds = imap_client_workarounds_parse(
+		config_get(c, filter, "imap_client_workarounds"));
 	set_r->verbose_proctitle =
 		config_get_bool(c, filter, "verbose_proctitle");
 	set_r->imap_max_line_length =

@@ -32,6 +32,7 @@ int imap_mail_user_create(const struct config *config, const char *username,
 int imap_mailbox_name_decode(struct imap_client *client, const char *name,
 	struct arena *arena, const char **vname_r, const char **error_r)
 {
+	const struct mail_namespace *ns;
 	struct buf utf8;
 
 	buf_init(&utf8, arena, strlen(name) + 1, 0);
@@ -41,16 +42,48 @@ int imap_mailbox_name_decode(struct imap_client *client, const char *name,
 		return -1;
 	}
 	*vname_r = buf_cstr(&utf8);
-	if (mail_namespace_find(client->mail_user, *vname_r) == NULL) {
-		const struct mail_namespace *ns =
-			mail_namespace_find_inbox(client->mail_user);
-
+	ns = mail_namespace_find(client->mail_user, *vname_r);
+	if (ns == NULL) {
+		ns = mail_namespace_find_inbox(client->mail_user);
 		*error_r = t_printf("NO Client tried to access nonexistent "
 			"namespace. (Mailbox name should probably be prefixed "
 			"with: %s)", ns == NULL ? "" : ns->prefix);
 		return -1;
 	}
+	if ((client->set.workarounds &
+	     IMAP_WORKAROUND_TB_EXTRA_MAILBOX_SEP) != 0 &&
+	    utf8.used > 1 && (*vname_r)[utf8.used - 1] == ns->sep) {
+		/* one trailing separator is Thunderbird's, not the user's */
+		buf_truncate(&utf8, utf8.used - 1);
+		*vname_r = buf_cstr(&utf8);
+	}
 	return 0;
+}
+
+enum imap_client_workarounds imap_client_workarounds_parse(const char *str)
+{
+	static const struct {
+		const char *name;
+		enum imap_client_workarounds flag;
+	} names[] = {
+		{ "delay-newmail", IMAP_WORKAROUND_DELAY_NEWMAIL },
+		{ "tb-extra-mailbox-sep",
+		  IMAP_WORKAROUND_TB_EXTRA_MAILBOX_SEP },
+		{ "tb-lsub-flags", IMAP_WORKAROUND_TB_LSUB_FLAGS },
+	};
+	enum imap_client_workarounds flags = 0;
+	size_t len;
+
+	for (const char *p = str; *p != '\0'; p += len) {
+		p += strspn(p, " ,\t");
+		len = strcspn(p, " ,\t");
+		for (unsigned int i = 0; i < N_ELEMENTS(names); i++) {
+			if (strlen(names[i].name) == len &&
+			    strncmp(names[i].name, p, len) == 0)
+				flags |= names[i].flag;
+		}
+	}
+	return flags;
 }
 
 bool imap_mailbox_name_equals(const char *vname1, const char *vname2)

@@ -8,6 +8,7 @@
 #include "storage.h"
 #include "imap-client.h"
 #include "imap-sync.h"
+#include "imap-quote.h"
 #include "imap-status.h"
 
 #include <ctype.h>
@@ -63,6 +64,13 @@ int imap_status_parse_items(const struct imap_arg *args,
 int imap_status_send_mailbox(struct imap_client *client, const char *vname,
 	const struct imap_status_items *items)
 {
+	return imap_status_send_mailbox_as(client, vname, NULL, items);
+}
+
+int imap_status_send_mailbox_as(struct imap_client *client,
+	const char *vname, const char *name_as_sent,
+	const struct imap_status_items *items)
+{
 	struct mailbox_status status;
 	const char *sep = "";
 	struct buf str;
@@ -82,7 +90,10 @@ int imap_status_send_mailbox(struct imap_client *client, const char *vname,
 		return -1;
 	buf_init(&str, scratch_arena(), 128, 0);
 	r |= buf_append_str(&str, "* STATUS ");
-	r |= imap_mailbox_name_append(client, &str, vname);
+	if (name_as_sent != NULL)
+		r |= imap_append_astring(&str, name_as_sent);
+	else
+		r |= imap_mailbox_name_append(client, &str, vname);
 	r |= buf_append_str(&str, " (");
 	if ((items->items & STATUS_MESSAGES) != 0) {
 		r |= buf_printf(&str, "%sMESSAGES %u", sep, status.messages);

@@ -30,5 +30,10 @@ int imap_status_parse_items(const struct imap_arg *args,
  */
 int imap_status_send_mailbox(struct imap_client *client, const char *vname,
 	const struct imap_status_items *items);
+/* The same, with the mailbox name in the reply as the client sent it
+   (STATUS echoes its argument, as Dovecot does; NULL = from vname). */
+int imap_status_send_mailbox_as(struct imap_client *client,
+	const char *vname, const char *name_as_sent,
+	const struct imap_status_items *items);
 
 #endif

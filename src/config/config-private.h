@@ -139,6 +139,12 @@ config_section_def_child(const struct config_section_def *parent,
    -1 with Dovecot's error text in *error_r (scratch). */
 int config_value_check(const struct config_setting_def *def,
 	const char *value, const char **error_r);
+/* For the string settings that are lists of known words
+   (imap_client_workarounds, pop3_/lmtp_client_workarounds): -1 with
+   "KEY: Unknown workaround: WORD" for a word not in the list; 0 for
+   every other key. */
+int config_check_word_list(const char *key, const char *value,
+	const char **error_r);
 int config_parse_bool(const char *value, bool *result_r,
 	const char **error_r);
 int config_parse_uint(const char *value, unsigned int *result_r,

@@ -203,6 +203,61 @@ static bool enum_contains(const char *values, const char *value)
 	}
 }
 
+/* String settings that are lists of known words (space or comma
+   separated), checked as Dovecot checks them at startup. */
+static const struct {
+	const char *key;
+	const char *words;
+	const char *noun;
+} word_lists[] = {
+	{ "imap_client_workarounds",
+	  "delay-newmail tb-extra-mailbox-sep tb-lsub-flags", "workaround" },
+	{ "pop3_client_workarounds", "outlook-no-nuls oe-ns-eoh",
+	  "workaround" },
+	{ "lmtp_client_workarounds", "whitespace-before-path mailbox-for-path",
+	  "workaround" },
+};
+
+static bool word_in_list(const char *list, const char *word, size_t len)
+{
+	const char *p = list;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+
+		if (n == len && strncmp(p, word, len) == 0)
+			return true;
+		p += n;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+int config_check_word_list(const char *key, const char *value,
+	const char **error_r)
+{
+	const char *p;
+	unsigned int i;
+	size_t len;
+
+	for (i = 0; i < N_ELEMENTS(word_lists); i++) {
+		if (strcmp(word_lists[i].key, key) == 0)
+			break;
+	}
+	if (i == N_ELEMENTS(word_lists))
+		return 0;
+	for (p = value; *p != '\0'; p += len) {
+		p += strspn(p, " ,\t");
+		len = strcspn(p, " ,\t");
+		if (len > 0 && !word_in_list(word_lists[i].words, p, len)) {
+			*error_r = t_printf("%s: Unknown %s: %s", key,
+				word_lists[i].noun, t_strndup(p, len));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int config_value_check(const struct config_setting_def *def,
 	const char *value, const char **error_r)
 {
@@ -212,7 +267,7 @@ int config_value_check(const struct config_setting_def *def,
 
 	switch (def->type) {
 	case CONFIG_TYPE_STR:
-		return 0;
+		return config_check_word_list(def->name, value, error_r);
 	case CONFIG_TYPE_BOOL:
 		return config_parse_bool(value, &b, error_r);
 	case CONFIG_TYPE_UINT:

@@ -146,6 +146,33 @@ static void test_schema(void)
 	test_end();
 }
 
+static void test_word_lists(void)
+{
+	const char *error = NULL;
+
+	test_begin("word-list settings (client workarounds)");
+	test_assert(config_check_word_list("imap_client_workarounds",
+		"delay-newmail tb-extra-mailbox-sep,tb-lsub-flags", &error) == 0);
+	test_assert(config_check_word_list("imap_client_workarounds", "",
+		&error) == 0);
+	test_assert(config_check_word_list("imap_client_workarounds",
+		" , delay-newmail ,", &error) == 0);
+	test_assert(config_check_word_list("imap_client_workarounds",
+		"delay-newmail delay", &error) < 0);
+	test_assert_strcmp(error,
+		"imap_client_workarounds: Unknown workaround: delay");
+	test_assert(config_check_word_list("pop3_client_workarounds",
+		"oe-ns-eoh outlook-no-nuls", &error) == 0);
+	test_assert(config_check_word_list("pop3_client_workarounds",
+		"delay-newmail", &error) < 0);
+	test_assert(config_check_word_list("lmtp_client_workarounds",
+		"mailbox-for-path", &error) == 0);
+	/* other strings are free */
+	test_assert(config_check_word_list("login_greeting", "foo bar",
+		&error) == 0);
+	test_end();
+}
+
 int main(void)
 {
 	static void (*const tests[])(void) = {
@@ -153,6 +180,7 @@ int main(void)
 		test_value_equals,
 		test_networks,
 		test_schema,
+		test_word_lists,
 		NULL
 	};
 	return test_run(tests);
