@@ -280,29 +280,26 @@ static int maildir_mailbox_rename(struct mail_storage *storage,
 	const char *old_name, const char *new_name)
 {
 	struct maildir_backend_storage *mstorage = maildir_storage(storage);
-	enum mailbox_existence existence;
+	enum maildir_list_rename_error why;
 	const char *error;
 	int ret = 0;
 
-	if (maildir_mailbox_exists(storage, new_name, &existence) < 0)
-		return -1;
-	if (existence != MAILBOX_EXISTENCE_NONE) {
-		mail_storage_set_error(storage, MAIL_ERROR_EXISTS,
-			"Target mailbox already exists");
-		return -1;
-	}
-	if (maildir_mailbox_exists(storage, old_name, &existence) < 0)
-		return -1;
-	if (existence == MAILBOX_EXISTENCE_NONE) {
-		mail_storage_set_error(storage, MAIL_ERROR_NOTFOUND,
-			t_printf("Mailbox doesn't exist: %s", old_name));
-		return -1;
-	}
 	SCRATCH_BEGIN {
 		if (maildir_list_rename(&mstorage->list_set, old_name, new_name,
-				&error) < 0) {
-			mail_storage_set_critical(storage, "%s", error);
+				&why, &error) < 0) {
 			ret = -1;
+			if (why == MAILDIR_LIST_RENAME_ERR_NOTFOUND)
+				mail_storage_set_error(storage,
+					MAIL_ERROR_NOTFOUND, error);
+			else if (why == MAILDIR_LIST_RENAME_ERR_EXISTS)
+				mail_storage_set_error(storage,
+					MAIL_ERROR_EXISTS, error);
+			else if (why == MAILDIR_LIST_RENAME_ERR_NOTPOSSIBLE)
+				mail_storage_set_error(storage,
+					MAIL_ERROR_NOTPOSSIBLE, error);
+			else
+				mail_storage_set_critical(storage, "%s",
+					error);
 		}
 	} SCRATCH_END;
 	return ret;

@@ -410,7 +410,12 @@ int mailbox_rename(struct mail_user *user, const char *old_vname,
 	SCRATCH_BEGIN {
 		old_vname = mail_namespace_normalize_vname(user, old_vname);
 		new_vname = mail_namespace_normalize_vname(user, new_vname);
-		if (strcmp(new_vname, "INBOX") == 0) {
+		if (strcmp(old_vname, new_vname) == 0) {
+			/* Dovecot checks this first, existing or not */
+			mail_user_set_error(user, MAIL_ERROR_EXISTS,
+				"Can't rename mailbox to itself");
+			ret = -1;
+		} else if (strcmp(new_vname, "INBOX") == 0) {
 			mail_user_set_error(user, MAIL_ERROR_EXISTS,
 				"Target mailbox already exists");
 			ret = -1;

@@ -146,6 +146,64 @@ static void test_create_delete_rename(void)
 	test_end();
 }
 
+static enum mail_error last_error(struct mail_user *user)
+{
+	enum mail_error error;
+
+	(void)mail_user_get_last_error(user, &error);
+	return error;
+}
+
+/* Maildir++: a level that exists only through its children (a for a.b)
+   is renamed with them, as in Dovecot; its new name may exist. */
+static void test_rename_level(void)
+{
+	struct test_user tu;
+	struct mailbox_status status;
+
+	test_begin("RENAME of a level that has only children");
+	test_user_init(&tu, "renlevel", NULL);
+	SCRATCH_BEGIN {
+		test_assert(mailbox_create(tu.user, "a.b.c", false) == 0);
+		(void)test_save(tu.user, "a.b.c", test_message("a@b", "c@d",
+			"one", "Mon, 1 Jan 2024 10:00:00 +0000", "body"),
+			0, NULL);
+		test_assert(mailbox_rename(tu.user, "a.b", "z") == 0);
+		test_assert_strcmp(list_str(tu.user, "*", 0),
+			"INBOX:h z:snc z.c:h");
+		/* the index row moved along: cached state survives */
+		test_assert(mailbox_get_status_by_name(tu.user, "z.c",
+			STATUS_MESSAGES, &status) == 0 && status.messages == 1);
+		test_assert(mailbox_rename(tu.user, "z", "a") == 0);
+		test_assert_strcmp(list_str(tu.user, "*", 0),
+			"INBOX:h a:snc a.c:h");
+
+		/* the target may exist when the source is only a level */
+		test_assert(mailbox_create(tu.user, "y", false) == 0);
+		test_assert(mailbox_rename(tu.user, "a", "y") == 0);
+		test_assert_strcmp(list_str(tu.user, "*", 0),
+			"INBOX:h y:c y.c:h");
+		/* but no child may land on an existing name: nothing moves */
+		test_assert(mailbox_create(tu.user, "k.c", false) == 0);
+		test_assert(mailbox_create(tu.user, "k.d", false) == 0);
+		test_assert(mailbox_rename(tu.user, "k", "y") < 0 &&
+			last_error(tu.user) == MAIL_ERROR_EXISTS);
+		test_assert_strcmp(list_str(tu.user, "k*", 0),
+			"k:snc k.c:h k.d:h");
+		/* the source is checked before the target */
+		test_assert(mailbox_rename(tu.user, "nosuch", "y") < 0 &&
+			last_error(tu.user) == MAIL_ERROR_NOTFOUND);
+		test_assert(mailbox_rename(tu.user, "y", "y") < 0 &&
+			last_error(tu.user) == MAIL_ERROR_EXISTS);
+		test_assert(mailbox_rename(tu.user, "nosuch", "nosuch") < 0 &&
+			last_error(tu.user) == MAIL_ERROR_EXISTS);
+		test_assert(mailbox_rename(tu.user, "k", "k.c.x") < 0 &&
+			last_error(tu.user) == MAIL_ERROR_NOTPOSSIBLE);
+	} SCRATCH_END;
+	test_user_deinit(&tu);
+	test_end();
+}
+
 static void test_rename_inbox(void)
 {
 	struct test_user tu;
@@ -418,6 +476,7 @@ int main(void)
 	static void (*const tests[])(void) = {
 		test_default_namespace,
 		test_create_delete_rename,
+		test_rename_level,
 		test_rename_inbox,
 		test_delete_then_other_session_writes,
 		test_selected_deleted_by_other,

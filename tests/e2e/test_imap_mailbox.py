@@ -606,17 +606,47 @@ def test_rename(srv):
         [], "BAD Error in IMAP command RENAME: Missing arguments.")
 
 
-@pytest.mark.xfail(strict=True, reason="storage: RENAME of a level that "
-                   "exists only through its children (a/b with only a/b/c) "
-                   "answers NONEXISTENT; Dovecot renames the children")
 def test_rename_hierarchy_level(srv):
     """A level that exists only through its children (Maildir++) is
-    renamed with them, as in Dovecot."""
+    renamed with them, as in Dovecot; its new name may exist."""
     c = session(srv)
     ok(c, "CREATE a/b/c")
     assert cmd(c, "RENAME a/b z") == ([], "OK Rename completed.")
     names = list_lines(ok(c, 'LIST "" *'))
     assert "z/c" in names and "a/b/c" not in names
+    assert names["z"][0] == {"\\Noselect", "\\HasChildren"}
+    assert "a" not in names and "a/b" not in names
+    ok(c, "CREATE a/b")
+    assert cmd(c, "RENAME a x") == ([], "OK Rename completed.")
+    names = list_lines(ok(c, 'LIST "" *'))
+    assert "x/b" in names and "a/b" not in names
+    ok(c, "CREATE y")
+    ok(c, "CREATE w/v")
+    assert cmd(c, "RENAME w y") == ([], "OK Rename completed.")
+    names = list_lines(ok(c, 'LIST "" *'))
+    assert names["y"][0] == {"\\HasChildren"} and "y/v" in names
+    assert "w" not in names and "w/v" not in names
+
+
+def test_rename_answers(srv):
+    """RENAME's checks in Dovecot's order and texts."""
+    c = session(srv)
+    ok(c, "CREATE taken")
+    ok(c, "CREATE p/q")
+    # Renaming to itself is refused first, whether it exists or not.
+    assert cmd(c, "RENAME taken taken") == (
+        [], "NO [ALREADYEXISTS] Can't rename mailbox to itself.")
+    assert cmd(c, "RENAME nosuch nosuch") == (
+        [], "NO [ALREADYEXISTS] Can't rename mailbox to itself.")
+    # The source is checked before the target.
+    assert cmd(c, "RENAME nosuch taken") == (
+        [], "NO [NONEXISTENT] Mailbox doesn't exist: nosuch.")
+    assert cmd(c, "RENAME p p/q/r") == (
+        [], "NO Can't rename mailbox under its own child.")
+    assert cmd(c, "RENAME p/q taken") == (
+        [], "NO [ALREADYEXISTS] Target mailbox already exists.")
+    # Mailbox names are case-sensitive (INBOX aside).
+    assert cmd(c, "RENAME taken Taken") == ([], "OK Rename completed.")
 
 
 def test_subscribe_unsubscribe(srv):

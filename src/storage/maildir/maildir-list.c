@@ -518,105 +518,122 @@ static int collect_pp_children(const struct maildir_list_settings *set,
 	return 0;
 }
 
+/* The new name of child (oldname or below it) under newname. */
+static const char *rename_target(struct arena *arena, const char *child,
+	size_t oldlen, const char *newname)
+{
+	return arena_printf(arena, "%s%s", newname, child + oldlen);
+}
+
+/* Maildir++: every folder is its own directory in the root, so oldname's
+   children move one by one; oldname itself may not exist (a level). */
+static int rename_pp(const struct maildir_list_settings *set,
+	const char *oldname, const char *newname,
+	enum maildir_list_rename_error *why_r, const char **error_r)
+{
+	struct name_array na;
+	struct arena *arena = arena_create("maildir rename", 1024);
+	size_t oldlen = strlen(oldname);
+	unsigned int i;
+	int ret = 0;
+
+	array_init(&na.arr, arena, 16);
+	if (collect_pp_children(set, oldname, arena, &na, error_r) < 0) {
+		*error_r = t_strdup(*error_r);
+		arena_destroy(&arena);
+		return -1;
+	}
+	if (na.arr.count == 0) {
+		*why_r = MAILDIR_LIST_RENAME_ERR_NOTFOUND;
+		*error_r = t_printf("Mailbox doesn't exist: %s", oldname);
+		arena_destroy(&arena);
+		return -1;
+	}
+	/* Check every target before moving anything. */
+	for (i = 0; i < na.arr.count && ret == 0; i++) {
+		const char *dst = rename_target(arena, na.arr.v[i], oldlen,
+			newname);
+		const char *p;
+
+		if (maildir_list_get_path(set, arena, dst, &p, error_r) < 0)
+			ret = -1;
+		else if (maildir_list_is_inbox(dst) || is_dir(p)) {
+			*why_r = MAILDIR_LIST_RENAME_ERR_EXISTS;
+			*error_r = "Target mailbox already exists";
+			ret = -1;
+		}
+	}
+	for (i = 0; i < na.arr.count && ret == 0; i++) {
+		const char *dst = rename_target(arena, na.arr.v[i], oldlen,
+			newname);
+		const char *src_path, *dst_path;
+
+		if (maildir_list_get_path(set, arena, na.arr.v[i], &src_path,
+				error_r) < 0 ||
+		    maildir_list_get_path(set, arena, dst, &dst_path,
+				error_r) < 0) {
+			ret = -1;
+		} else if (rename(src_path, dst_path) < 0) {
+			*error_r = t_printf("rename(%s, %s) failed: %s",
+				src_path, dst_path, strerror(errno));
+			ret = -1;
+		}
+	}
+	if (ret < 0)
+		*error_r = t_strdup(*error_r);
+	arena_destroy(&arena);
+	return ret;
+}
+
 int maildir_list_rename(const struct maildir_list_settings *set,
-	const char *oldname, const char *newname, const char **error_r)
+	const char *oldname, const char *newname,
+	enum maildir_list_rename_error *why_r, const char **error_r)
 {
 	const char *oldpath, *newpath;
 	size_t oldlen = strlen(oldname);
 	struct maildir_permissions perm;
+	const char *slash;
 
+	*why_r = MAILDIR_LIST_RENAME_ERR_IO;
 	if (maildir_list_get_path(set, scratch_arena(), oldname, &oldpath,
 			error_r) < 0 ||
 	    maildir_list_get_path(set, scratch_arena(), newname, &newpath,
 			error_r) < 0)
 		return -1;
 	if (maildir_list_is_inbox(oldname)) {
+		*why_r = MAILDIR_LIST_RENAME_ERR_NOTPOSSIBLE;
 		*error_r = "Renaming INBOX isn't supported";
-		return -1;
-	}
-	if (maildir_list_is_inbox(newname) || is_dir(newpath)) {
-		*error_r = "Target mailbox already exists";
 		return -1;
 	}
 	if (strncmp(newname, oldname, oldlen) == 0 &&
 	    newname[oldlen] == set->sep) {
+		*why_r = MAILDIR_LIST_RENAME_ERR_NOTPOSSIBLE;
 		*error_r = "Can't move mailbox under its own child";
 		return -1;
 	}
+	if (set->layout != MAILDIR_LAYOUT_FS)
+		return rename_pp(set, oldname, newname, why_r, error_r);
+
+	/* fs layout: one directory tree; a level is a real directory */
+	if (!is_dir(oldpath)) {
+		*why_r = MAILDIR_LIST_RENAME_ERR_NOTFOUND;
+		*error_r = t_printf("Mailbox doesn't exist: %s", oldname);
+		return -1;
+	}
+	if (maildir_list_is_inbox(newname) || is_dir(newpath)) {
+		*why_r = MAILDIR_LIST_RENAME_ERR_EXISTS;
+		*error_r = "Target mailbox already exists";
+		return -1;
+	}
 	maildir_list_get_permissions(set, &perm);
-	if (set->layout == MAILDIR_LAYOUT_FS) {
-		const char *slash = strrchr(newpath, '/');
-
-		if (!is_dir(oldpath)) {
-			*error_r = t_printf("Mailbox doesn't exist: %s",
-				oldname);
-			return -1;
-		}
-		if (mkdir_parents_perm(t_strndup(newpath,
-				(size_t)(slash - newpath)), &perm,
-				error_r) < 0)
-			return -1;
-		if (rename(oldpath, newpath) < 0) {
-			*error_r = t_printf("rename(%s, %s) failed: %s",
-				oldpath, newpath, strerror(errno));
-			return -1;
-		}
-		return 0;
+	slash = strrchr(newpath, '/');
+	if (mkdir_parents_perm(t_strndup(newpath, (size_t)(slash - newpath)),
+			&perm, error_r) < 0)
+		return -1;
+	if (rename(oldpath, newpath) < 0) {
+		*error_r = t_printf("rename(%s, %s) failed: %s", oldpath,
+			newpath, strerror(errno));
+		return -1;
 	}
-
-	/* Maildir++: every folder is its own directory in the root. */
-	{
-		struct name_array na;
-		struct arena *arena = arena_create("maildir rename", 1024);
-		unsigned int i;
-		int ret = 0;
-
-		array_init(&na.arr, arena, 16);
-		if (collect_pp_children(set, oldname, arena, &na,
-				error_r) < 0) {
-			*error_r = t_strdup(*error_r);
-			arena_destroy(&arena);
-			return -1;
-		}
-		if (na.arr.count == 0) {
-			*error_r = t_printf("Mailbox doesn't exist: %s",
-				oldname);
-			arena_destroy(&arena);
-			return -1;
-		}
-		/* Check every target before moving anything. */
-		for (i = 0; i < na.arr.count && ret == 0; i++) {
-			const char *dst = arena_printf(arena, "%s%s", newname,
-				na.arr.v[i] + oldlen);
-			const char *p;
-
-			if (maildir_list_get_path(set, arena, dst, &p,
-					error_r) < 0)
-				ret = -1;
-			else if (is_dir(p)) {
-				*error_r = "Target mailbox already exists";
-				ret = -1;
-			}
-		}
-		for (i = 0; i < na.arr.count && ret == 0; i++) {
-			const char *dst = arena_printf(arena, "%s%s", newname,
-				na.arr.v[i] + oldlen);
-			const char *src_path, *dst_path;
-
-			if (maildir_list_get_path(set, arena, na.arr.v[i],
-					&src_path, error_r) < 0 ||
-			    maildir_list_get_path(set, arena, dst, &dst_path,
-					error_r) < 0) {
-				ret = -1;
-			} else if (rename(src_path, dst_path) < 0) {
-				*error_r = t_printf("rename(%s, %s) failed: %s",
-					src_path, dst_path, strerror(errno));
-				ret = -1;
-			}
-		}
-		if (ret < 0)
-			*error_r = t_strdup(*error_r);
-		arena_destroy(&arena);
-		return ret;
-	}
+	return 0;
 }

@@ -139,13 +139,30 @@ int maildir_list_create(const struct maildir_list_settings *set,
 int maildir_list_delete(const struct maildir_list_settings *set,
 	const char *name, bool *notfound_r, const char **error_r);
 
+/* Why maildir_list_rename() failed. */
+enum maildir_list_rename_error {
+	/* an I/O error (error_r has the details) */
+	MAILDIR_LIST_RENAME_ERR_IO,
+	/* neither oldname nor any child of it exists */
+	MAILDIR_LIST_RENAME_ERR_NOTFOUND,
+	/* the target, or the new name of a child, exists */
+	MAILDIR_LIST_RENAME_ERR_EXISTS,
+	/* oldname is INBOX, or the target is inside the source */
+	MAILDIR_LIST_RENAME_ERR_NOTPOSSIBLE,
+};
+
 /*
- * Renames mailbox oldname and all its children to newname.  Fails when
- * oldname is INBOX ("Renaming INBOX isn't supported"), doesn't exist, the
- * target exists, or the target is inside the source.  0 or -1 with error_r.
+ * Renames mailbox oldname and all its children to newname, checking every
+ * new name before moving anything.  In the Maildir++ layout oldname may be
+ * a level that exists only through its children (a for a/b): the children
+ * move (a/b to newname/b), as in Dovecot, and newname itself may exist.
+ * Fails when oldname is INBOX ("Renaming INBOX isn't supported"), when
+ * nothing exists under oldname, when a target exists, or when the target is
+ * inside the source.  0, or -1 with *why_r and error_r.
  */
 int maildir_list_rename(const struct maildir_list_settings *set,
-	const char *oldname, const char *newname, const char **error_r);
+	const char *oldname, const char *newname,
+	enum maildir_list_rename_error *why_r, const char **error_r);
 
 /*
  * Removes a directory tree (no symlinks followed).  0, or -1 with error_r;

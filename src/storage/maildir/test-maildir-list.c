@@ -148,6 +148,7 @@ static void test_ops(enum maildir_layout layout)
 	unsigned int count;
 	const char *error;
 	bool exists, notfound;
+	enum maildir_list_rename_error why;
 	struct stat st;
 
 	test_begin(layout == MAILDIR_LAYOUT_FS ? "folder ops (fs)" :
@@ -209,13 +210,18 @@ static void test_ops(enum maildir_layout layout)
 	test_assert(stat(t_printf("%s/.DOVECOT-TRASHED", root), &st) < 0);
 
 	/* Rename with children. */
-	test_assert(maildir_list_rename(&set, "INBOX", "z", &error) < 0);
+	test_assert(maildir_list_rename(&set, "INBOX", "z", &why, &error) < 0);
 	test_assert_strcmp(error, "Renaming INBOX isn't supported");
-	test_assert(maildir_list_rename(&set, "a/b", "a/b/q", &error) < 0);
-	test_assert(maildir_list_rename(&set, "a/b", "x", &error) < 0);
+	test_assert(why == MAILDIR_LIST_RENAME_ERR_NOTPOSSIBLE);
+	test_assert(maildir_list_rename(&set, "a/b", "a/b/q", &why,
+		&error) < 0 && why == MAILDIR_LIST_RENAME_ERR_NOTPOSSIBLE);
+	test_assert(maildir_list_rename(&set, "a/b", "x", &why, &error) < 0);
 	test_assert_strcmp(error, "Target mailbox already exists");
-	test_assert(maildir_list_rename(&set, "nope", "n2", &error) < 0);
-	test_assert(maildir_list_rename(&set, "a/b", "z/q", &error) == 0);
+	test_assert(why == MAILDIR_LIST_RENAME_ERR_EXISTS);
+	test_assert(maildir_list_rename(&set, "nope", "n2", &why,
+		&error) < 0 && why == MAILDIR_LIST_RENAME_ERR_NOTFOUND);
+	test_assert(maildir_list_rename(&set, "a/b", "z/q", &why,
+		&error) == 0);
 	test_assert(maildir_list_all(&set, scratch_arena(), &e, &count,
 		&error) == 0);
 	test_assert(has_entry(e, count, "z/q", MAILDIR_LIST_HASCHILDREN));
