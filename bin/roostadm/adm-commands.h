@@ -35,5 +35,17 @@ void cmd_log_errors(struct adm_cmd_context *cctx);
 /* mailbox list|create|delete|rename|subscribe|unsubscribe|status
    (cmd-mailbox*.c). */
 void cmd_mailbox_list(struct adm_cmd_context *cctx);
+void cmd_mailbox_create(struct adm_cmd_context *cctx);
+void cmd_mailbox_delete(struct adm_cmd_context *cctx);
+void cmd_mailbox_rename(struct adm_cmd_context *cctx);
+void cmd_mailbox_subscribe(struct adm_cmd_context *cctx);
+void cmd_mailbox_unsubscribe(struct adm_cmd_context *cctx);
+void cmd_mailbox_status(struct adm_cmd_context *cctx);
+/* force-resync: rebuild the index rows from the Maildir. */
+void cmd_force_resync(struct adm_cmd_context *cctx);
+/* index: scan, parse cache and full text of the matching mailboxes. */
+void cmd_index(struct adm_cmd_context *cctx);
+/* save: a message from stdin into a mailbox. */
+void cmd_save(struct adm_cmd_context *cctx);
 
 #endif

@@ -207,6 +207,40 @@ enum mail_error adm_mail_storage_error(struct adm_mail *mail,
 	return error;
 }
 
+int adm_mail_mailbox_names(struct adm_mail *mail, struct mail_user *user,
+	const char *const *masks, bool selectable_only,
+	const char *const **names_r)
+{
+	struct arena *arena = adm_mail_user_arena(mail);
+	struct mailbox_list_iter *iter;
+	const struct mailbox_info *info;
+	ARRAY(const char *) names;
+	int ret = 0;
+
+	array_init(&names, arena, 16);
+	if (!selectable_only && masks[0] != NULL && masks[1] == NULL &&
+	    strpbrk(masks[0], "*%") == NULL) {
+		array_push(&names, masks[0]);
+	} else {
+		iter = mailbox_list_iter_init(user, masks,
+			MAILBOX_LIST_NO_PREFIX_ENTRIES);
+		while ((info = mailbox_list_iter_next(iter)) != NULL) {
+			if (selectable_only && (info->flags &
+			    (MAILBOX_NOSELECT | MAILBOX_NONEXISTENT)) != 0)
+				continue;
+			array_push(&names, arena_strdup(arena, info->vname));
+		}
+		if (mailbox_list_iter_deinit(&iter) < 0) {
+			adm_mail_storage_error(mail, user,
+				"Listing mailboxes failed");
+			ret = -1;
+		}
+	}
+	array_push(&names, NULL);
+	*names_r = names.v;
+	return ret;
+}
+
 static struct auth_master_connection *adm_mail_conn(struct adm_mail *mail)
 {
 	if (mail->conn == NULL) {
@@ -260,7 +294,7 @@ static const char *const *adm_mail_file_users(struct adm_mail *mail)
 	struct arena *arena = mail->cctx->arena;
 	ARRAY(const char *) names;
 	const char *p, *end, *nl;
-	struct stat st;
+	struct stat st = { .st_size = 0 };
 	char *data;
 	ssize_t ret;
 	size_t used = 0;
@@ -274,8 +308,10 @@ static const char *const *adm_mail_file_users(struct adm_mail *mail)
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0 || st.st_size > ADM_MAIL_USER_FILE_MAX) {
+		(void)fflush(stdout);
 		i_error("read(%s) failed: %s", mail->file_path,
-			errno != 0 ? strerror(errno) : "file too large");
+			st.st_size > ADM_MAIL_USER_FILE_MAX ?
+			"file too large" : strerror(errno));
 		(void)close(fd);
 		return NULL;
 	}

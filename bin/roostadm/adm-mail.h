@@ -136,6 +136,22 @@ void adm_mail_usage(struct adm_mail *mail);
 /* Sets the exit code (the last failure wins). */
 void adm_mail_set_exit(struct adm_mail *mail, int code);
 
+/*
+ * The mailboxes of user matching masks (NULL-terminated patterns with '*'
+ * and '%'), as doveadm's mail commands pick them.  selectable_only (index,
+ * force-resync): the existing selectable mailboxes in listing order, so
+ * a mask matching nothing is no error.  Otherwise (mailbox status) a
+ * single mask without wildcards is taken as the name itself, whether or
+ * not it exists, so that the command reports the error, and listed
+ * \Noselect levels are kept (doveadm fails on them too).
+ * *names_r is NULL-terminated, from the user's arena.  Returns 0, or -1
+ * after reporting a listing failure (*names_r then holds what was
+ * listed).
+ */
+int adm_mail_mailbox_names(struct adm_mail *mail, struct mail_user *user,
+	const char *const *masks, bool selectable_only,
+	const char *const **names_r);
+
 /* doveadm's exit code for a storage error: TEMP/INUSE 75, NOTPOSSIBLE/
    EXISTS/LIMIT 65, PARAMS 64, PERM 77, NOQUOTA 73, NOTFOUND 68, EXPUNGED
    and NONE 0 (not a failure). */

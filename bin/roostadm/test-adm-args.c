@@ -74,6 +74,42 @@ void cmd_mailbox_list(struct adm_cmd_context *cctx)
 {
 	record(cctx, "mailbox list");
 }
+void cmd_mailbox_create(struct adm_cmd_context *cctx)
+{
+	record(cctx, "mailbox create");
+}
+void cmd_mailbox_delete(struct adm_cmd_context *cctx)
+{
+	record(cctx, "mailbox delete");
+}
+void cmd_mailbox_rename(struct adm_cmd_context *cctx)
+{
+	record(cctx, "mailbox rename");
+}
+void cmd_mailbox_subscribe(struct adm_cmd_context *cctx)
+{
+	record(cctx, "mailbox subscribe");
+}
+void cmd_mailbox_unsubscribe(struct adm_cmd_context *cctx)
+{
+	record(cctx, "mailbox unsubscribe");
+}
+void cmd_mailbox_status(struct adm_cmd_context *cctx)
+{
+	record(cctx, "mailbox status");
+}
+void cmd_force_resync(struct adm_cmd_context *cctx)
+{
+	record(cctx, "force-resync");
+}
+void cmd_index(struct adm_cmd_context *cctx)
+{
+	record(cctx, "index");
+}
+void cmd_save(struct adm_cmd_context *cctx)
+{
+	record(cctx, "save");
+}
 
 static int parse(const char *optstring, const char *const *argv,
 	struct adm_args *args_r, const char **error_r)
@@ -255,12 +291,18 @@ static void test_auth_info(void)
 static const char usage_all[] =
 	"usage: roostadm [-Dv] [-f <formatter>] <command> [<args>]\n"
 	"  auth         lookup|test\n"
+	"  force-resync [-u <user>|-A] [-S <socket_path>] [-f] "
+	"<mailbox mask>\n"
 	"  help         [<cmd>]\n"
+	"  index        [-u <user>|-A] [-S <socket_path>] [-q] "
+	"[-n <max recent>] <mailbox mask>\n"
 	"  log          errors\n"
-	"  mailbox      list\n"
+	"  mailbox      create|delete|list|rename|status|subscribe|"
+	"unsubscribe\n"
 	"  pw           [-l] [-p plaintext] [-r rounds] [-s scheme] "
 	"[-t hash] [-u user] [-V]\n"
 	"  reload       \n"
+	"  save         [-u <user>|-A] [-S <socket_path>] [-m mailbox]\n"
 	"  stop         \n"
 	"  user         [-a <userdb socket path>] [-x <auth info>] "
 	"[-f field] [-e <value>] [-u] <user mask> [<user mask> [...]]\n";
@@ -272,8 +314,18 @@ static const char usage_auth[] =
 	"[-M <master user>] <user> [<password>]\n";
 static const char usage_mailbox[] =
 	"usage: roostadm [-Dv] [-f <formatter>] mailbox <command> [<args>]\n"
+	"  create       [-u <user>|-A] [-S <socket_path>] [-s] [-g <guid>] "
+	"<mailbox> [...]\n"
+	"  delete       [-u <user>|-A] [-S <socket_path>] [-e] [-r] [-s] [-Z] "
+	"<mailbox> [...]\n"
 	"  list         [-u <user>|-A] [-S <socket_path>] [-7|-8] [-s] "
-	"[<mailbox mask> [...]]\n";
+	"[<mailbox mask> [...]]\n"
+	"  rename       [-u <user>|-A] [-S <socket_path>] [-s] <old name> "
+	"<new name>\n"
+	"  status       [-u <user>|-A] [-S <socket_path>] <fields> <mailbox> "
+	"[...]\n"
+	"  subscribe    [-u <user>|-A] [-S <socket_path>] <mailbox> [...]\n"
+	"  unsubscribe  [-u <user>|-A] [-S <socket_path>] <mailbox> [...]\n";
 static const char usage_log[] =
 	"usage: roostadm [-Dv] [-f <formatter>] log <command> [<args>]\n"
 	"  errors       [-s <min_timestamp>]\n";

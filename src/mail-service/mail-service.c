@@ -149,6 +149,7 @@ int mail_service_temp_switch_ids(const struct mail_service_ids *ids,
 	const char *user, const char *process, const char **error_r)
 {
 	gid_t groups[MAIL_SERVICE_MAX_GROUPS];
+	const char *first_error;
 	int count;
 
 	i_assert(!temp_saved.active);
@@ -187,10 +188,10 @@ int mail_service_temp_switch_ids(const struct mail_service_ids *ids,
 		return 0;
 	}
 	/* Undo what did happen; the error is the first one. */
-	const char *first = *error_r;
+	first_error = *error_r;
 	if (mail_service_restore_ids(error_r) < 0)
 		i_fatal("%s", *error_r);
-	*error_r = first;
+	*error_r = first_error;
 	return -1;
 }
 
