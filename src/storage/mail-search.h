@@ -151,10 +151,12 @@ struct mail_sort_key {
 
 /*
  * Sorts the messages matching args by keys[0..count); ties are broken by
- * sequence number (RFC 5256 §3).  Strings compare as RFC 5256's
- * i;ascii-casemap on the decoded values: the base subject for SUBJECT,
- * the first address's mailbox for FROM/TO/CC, the display name (falling
- * back to the address) for DISPLAYFROM/DISPLAYTO.  DATE without a usable
+ * sequence number (RFC 5256 §3).  Strings compare as Dovecot's
+ * i;unicode-casemap (title case, decomposed: mail-titlecase.h) on the
+ * decoded values: the base subject for SUBJECT, the first address's
+ * mailbox for FROM/TO/CC (a group's name when the field starts with a
+ * group), the display name (falling back to the address) for
+ * DISPLAYFROM/DISPLAYTO.  DATE without a usable
  * Date: header uses INTERNALDATE.  *seqs_r from arena.  0 or -1.
  */
 int mailbox_sort(struct mailbox *box, const struct mail_sort_key *keys,
