@@ -7,6 +7,7 @@
 #include "lib.h"
 #include "arena.h"
 #include "array.h"
+#include "buf.h"
 #include "config.h"
 #include "auth-master.h"
 #include "mail-service.h"
@@ -17,6 +18,7 @@
 #include "adm-mail.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 /* Longest -F file read (a million users of 60 bytes). */
@@ -36,6 +38,8 @@ enum adm_mail_users {
 struct adm_mail {
 	struct adm_cmd_context *cctx;
 	const struct config *config;
+	/* The configuration with the -o settings, when there are any. */
+	struct config *own_config;
 	struct config_filter filter;
 	enum adm_mail_users users;
 	/* the -u value or $USER, the -F path */
@@ -49,6 +53,102 @@ struct adm_mail {
 	const char *username;
 	struct arena *user_arena;
 };
+
+static bool adm_mail_has_override(const struct adm_context *adm,
+	const char *setting)
+{
+	for (unsigned int i = 0; i < adm->overrides.count; i++) {
+		if (strcmp(adm->overrides.v[i].key, setting) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The userdb fields that -o settings replace, as in doveadm user. */
+static const struct {
+	const char *setting, *field;
+} adm_mail_field_overrides[] = {
+	{ "mail_uid", "uid" },
+	{ "mail_gid", "gid" },
+	{ "mail_home", "home" },
+	{ "mail_location", "mail" },
+};
+
+/*
+ * The configuration the users' mail is opened with: the file with the -o
+ * settings appended (so that they win over its global values, as doveadm
+ * applies them); names that are no setting are ignored, as doveadm does.
+ * A value with a newline is fatal, as is a value the setting can't take
+ * (like a broken configuration file).
+ */
+static const struct config *adm_mail_load_config(struct adm_mail *mail)
+{
+	struct adm_context *adm = mail->cctx->adm;
+	const char *path = adm->config_path, *error;
+	char cwd[PATH_MAX];
+	struct buf text;
+
+	if (adm->overrides.count == 0)
+		return adm_config(adm);
+	if (path[0] != '/') {
+		if (getcwd(cwd, sizeof(cwd)) == NULL)
+			adm_fatal("getcwd() failed: %s", strerror(errno));
+		path = t_printf("%s/%s", cwd, path);
+	}
+	/* Locally built from the command line: unbounded. */
+	buf_init(&text, mail->cctx->arena, 256, 0);
+	if (buf_printf(&text, "!include %s\n", path) < 0)
+		i_panic("unbounded buffer refused an append");
+	for (unsigned int i = 0; i < adm->overrides.count; i++) {
+		const struct adm_override *ov = &adm->overrides.v[i];
+
+		/* doveadm ignores names that are no setting. */
+		if (!config_setting_exists(ov->key))
+			continue;
+		if (strpbrk(ov->key, "\n= ") != NULL ||
+		    strchr(ov->value, '\n') != NULL)
+			adm_fatal("Invalid -o parameter %s=%s", ov->key,
+				ov->value);
+		if (buf_printf(&text, "%s = %s\n", ov->key, ov->value) < 0)
+			i_panic("unbounded buffer refused an append");
+	}
+	/* Named apart from the file itself, which it includes. */
+	if (config_load_string(buf_cstr(&text),
+		    t_printf("%s (-o)", path),
+		    &mail->own_config, &error) < 0)
+		adm_fatal("Error reading configuration: %s", error);
+	return mail->own_config;
+}
+
+/* The userdb fields without those an -o setting replaces. */
+static const char *const *adm_mail_apply_overrides(struct adm_mail *mail,
+	const char *const *fields)
+{
+	const struct adm_context *adm = mail->cctx->adm;
+	ARRAY(const char *) out;
+
+	if (adm->overrides.count == 0)
+		return fields;
+	array_init(&out, mail->user_arena, 16);
+	for (; *fields != NULL; fields++) {
+		bool replaced = false;
+
+		for (unsigned int i = 0;
+		     i < N_ELEMENTS(adm_mail_field_overrides); i++) {
+			size_t len = strlen(adm_mail_field_overrides[i].field);
+
+			if (strncmp(*fields, adm_mail_field_overrides[i].field,
+				    len) == 0 && (*fields)[len] == '=' &&
+			    adm_mail_has_override(adm,
+				    adm_mail_field_overrides[i].setting))
+				replaced = true;
+		}
+		if (!replaced)
+			array_push(&out, *fields);
+	}
+	array_push(&out, NULL);
+	return out.v;
+}
 
 struct adm_mail *adm_mail_init(struct adm_cmd_context *cctx)
 {
@@ -85,7 +185,7 @@ struct adm_mail *adm_mail_init(struct adm_cmd_context *cctx)
 		mail->users = ADM_MAIL_USERS_ONE;
 		mail->user_arg = user;
 	}
-	mail->config = adm_config(cctx->adm);
+	mail->config = adm_mail_load_config(mail);
 	mail->filter.protocol = "doveadm";
 	mail->filter.service = "doveadm";
 	mail->user_info.service = "doveadm";
@@ -103,6 +203,7 @@ void adm_mail_deinit(struct adm_mail **_mail)
 	adm_print_destroy(&mail->print);
 	if (mail->conn != NULL)
 		auth_master_deinit(&mail->conn);
+	config_free(&mail->own_config);
 }
 
 struct adm_print *adm_mail_print_init(struct adm_mail *mail,
@@ -370,6 +471,7 @@ static void adm_mail_serve(struct adm_mail *mail, const char *input_user,
 		}
 		return;
 	}
+	fields = adm_mail_apply_overrides(mail, fields);
 	if (mail_service_user_ids(mail->config, &mail->filter, username,
 		    fields, &ids, &error) < 0 ||
 	    mail_service_temp_switch_ids(&ids, username, "roostadm",

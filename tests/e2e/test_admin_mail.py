@@ -374,3 +374,23 @@ def test_usage_errors(srv):
     p = check(adm(srv, "mailbox", "create", "-g", "xyz", "-u", "mcreate",
                   "G"), EX_USAGE)
     assert "G" not in imap_names(srv, "mcreate")
+
+
+def test_o_setting_applies_to_users_mail(srv):
+    other = os.path.join(srv.dir, "other")
+    os.mkdir(other, 0o700)
+    if srv.root:
+        pw = pwd.getpwnam(srv.mail_user)
+        os.chown(other, pw.pw_uid, pw.pw_gid)
+    # No %variables: doveadm 2.3 leaves them unexpanded in -o values
+    # (roostadm expands them, docs/roostadm.md).
+    loc = "mail_location=maildir:%s/box" % other
+    check(adm(srv, "-o", loc, "mailbox", "create", "-u", "mcreate",
+              "Elsewhere"))
+    assert os.path.isdir(os.path.join(other, "box", ".Elsewhere"))
+    assert "Elsewhere" not in imap_names(srv, "mcreate")
+    p = check(adm(srv, "-o", loc, "mailbox", "list", "-u", "mcreate"))
+    assert set(p.stdout.splitlines()) == {"INBOX", "Elsewhere"}
+    # A name that is no setting is ignored, as doveadm does.
+    check(adm(srv, "-o", "no_such_setting=1", "mailbox", "list", "-u",
+              "mcreate", "INBOX"))
