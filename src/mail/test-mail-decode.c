@@ -7,6 +7,7 @@
 #include "lib.h"
 #include "buf.h"
 #include "mail-charset.h"
+#include "mail-titlecase.h"
 #include "mail-transfer.h"
 #include "mail-utf8.h"
 #include "message-content.h"
@@ -150,6 +151,48 @@ static void test_utf8(void)
 	test_end();
 }
 
+static void test_titlecase(void)
+{
+	struct buf out;
+	uint32_t seq[MAIL_TITLECASE_MAX_SEQ];
+	/* "aÄä_[ ﬁ 한" */
+	const char *in = "a\xc3\x84\xc3\xa4_[ \xef\xac\x81 \xed\x95\x9c";
+
+	test_begin("title case + decomposition sort keys");
+	buf_init(&out, NULL, 8, 64);
+	test_assert(utf8_append_titlecase_decomposed(&out, in,
+		strlen(in)) == 0);
+	/* Ä and ä: A + U+0308; the ligature has no simple title case and
+	   decomposes to "fi" (as in Dovecot); the Hangul syllable
+	   U+D55C is its three jamo U+1112 U+1161 U+11AB */
+	test_assert_strcmp(buf_cstr(&out), "AA\xcc\x88" "A\xcc\x88_[ fi "
+		"\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab");
+	/* so "Äb" sorts after "AZ" and before "B", as in Dovecot */
+	test_assert(strcmp("A\xcc\x88" "B", "AZ") > 0 &&
+		    strcmp("A\xcc\x88" "B", "B") < 0);
+	test_assert(uni_titlecase_decompose('q', seq) == 1 && seq[0] == 'Q');
+	test_assert(uni_titlecase_decompose(0x3c3, seq) == 1 &&
+		    seq[0] == 0x3a3);
+	/* as in Dovecot: dž is title case Dž, not decomposed (a title case
+	   letter with an upper case); ḉ is Ç U+0301 (one level only) */
+	test_assert(uni_titlecase_decompose(0x1c6, seq) == 1 &&
+		    seq[0] == 0x1c5);
+	test_assert(uni_titlecase_decompose(0x1e09, seq) == 2 &&
+		    seq[0] == 0xc7 && seq[1] == 0x301);
+	test_assert(uni_titlecase_decompose(0x10ffff, seq) == 1 &&
+		    seq[0] == 0x10ffff);
+	/* invalid input becomes U+FFFD; the limit is honoured */
+	buf_reset(&out);
+	test_assert(utf8_append_titlecase_decomposed(&out, "\xff", 1) == 0);
+	test_assert_strcmp(buf_cstr(&out), UNICODE_REPLACEMENT_CHAR_UTF8);
+	buf_reset(&out);
+	test_assert(utf8_append_titlecase_decomposed(&out,
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"aaaaaaaa", 70) < 0);
+	buf_free(&out);
+	test_end();
+}
+
 static const char *decode_cte(enum mail_cte cte, const char *in,
 	bool bytewise, unsigned int *errors_r)
 {
@@ -280,6 +323,7 @@ int main(void)
 		test_rfc2047,
 		test_charset,
 		test_utf8,
+		test_titlecase,
 		test_transfer,
 		test_content,
 		NULL

@@ -5,12 +5,14 @@
  * The values come from the index's parse cache in one range query per
  * mailbox; messages whose cache is missing (mail delivered by another
  * program and never fetched) are parsed once and cached first.  Strings
- * are stored case-folded, so comparing is a byte comparison.
+ * are stored case-folded and turned into Dovecot's title case keys before
+ * sorting, so comparing is a byte comparison.
  */
 #include "lib.h"
 #include "mail-search.h"
 #include "storage-private.h"
 #include "index/mail-index.h"
+#include "mail-titlecase.h"
 
 /* Parses and caches what the index lacks for the mailbox's messages. */
 static int sort_fill_missing(struct mailbox *box, struct mail_index *index)
@@ -165,6 +167,51 @@ int mailbox_get_sort_rows(struct mailbox *box, const uint32_t *seqs,
 	return 0;
 }
 
+/*
+ * The index stores the string keys case-folded (lower case); Dovecot's
+ * i;unicode-casemap compares title case, decomposed ("_" and "[" sort
+ * after letters, "Ä" right after "A..."): each row's keys that the sort
+ * uses are rewritten so, once, before sorting.
+ */
+static void sort_rows_titlecase(struct arena *arena,
+	struct mail_sort_row *rows, unsigned int row_count,
+	const struct mail_sort_key *keys, unsigned int key_count)
+{
+	for (unsigned int k = 0; k < key_count; k++) {
+		for (unsigned int i = 0; i < row_count; i++) {
+			struct mail_sort_row *row = &rows[i];
+			const char **field;
+
+			switch (keys[k].type) {
+			case SORT_SUBJECT:
+				field = &row->base_subject;
+				break;
+			case SORT_FROM:
+				field = &row->from;
+				break;
+			case SORT_TO:
+				field = &row->to;
+				break;
+			case SORT_CC:
+				field = &row->cc;
+				break;
+			case SORT_DISPLAYFROM:
+				field = &row->display_from;
+				break;
+			case SORT_DISPLAYTO:
+				field = &row->display_to;
+				break;
+			default:
+				field = NULL;
+				break;
+			}
+			if (field == NULL)
+				break;
+			*field = mail_titlecase_key_dup(arena, *field);
+		}
+	}
+}
+
 /* qsort has no context argument: the keys of the running sort. */
 static const struct mail_sort_key *sort_keys;
 static unsigned int sort_keys_count;
@@ -233,6 +280,7 @@ int mailbox_sort(struct mailbox *box, const struct mail_sort_key *keys,
 		arena_destroy(&tmp);
 		return -1;
 	}
+	sort_rows_titlecase(tmp, rows, result.count, keys, count);
 	sort_keys = keys;
 	sort_keys_count = count;
 	qsort(rows, result.count, sizeof(*rows), sort_cmp);

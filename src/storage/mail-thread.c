@@ -7,6 +7,7 @@
 #include "mail-search.h"
 #include "storage-private.h"
 #include "hash.h"
+#include "mail-titlecase.h"
 #include "message-id.h"
 
 struct thread_container {
@@ -20,6 +21,8 @@ struct thread_container {
 	/* REFS: newest date in the subtree */
 	time_t newest;
 	bool deleted;
+	/* took the place of a dummy parent (a missing message) */
+	bool promoted;
 };
 
 struct thread_ctx {
@@ -123,10 +126,13 @@ static void thread_link_message(struct thread_ctx *ctx,
 	own->row = row;
 	own->seq = row->seq;
 	own->date = row->date;
+	/* step 1.B: the message's own last reference replaces a parent
+	   presumed from other messages' References (or none: a root);
+	   a link that would make a loop is not made, the old one is
+	   dropped all the same (RFC 5256, as Dovecot) */
+	container_unlink(own);
 	if (prev != NULL && prev != own && !container_is_ancestor(own, prev))
 		container_add_child(prev, own);
-	else if (prev == NULL || prev == own)
-		container_unlink(own);
 }
 
 /* Step 3: remove empty dummies, promote children of dummies. */
@@ -154,6 +160,7 @@ static void thread_prune(struct thread_container **list, bool at_root)
 			for (ch = c->first_child; ch != NULL;
 			     ch = ch->next_sibling) {
 				ch->parent = c->parent;
+				ch->promoted = true;
 				last = ch;
 			}
 			last->next_sibling = c->next_sibling;
@@ -170,10 +177,19 @@ static int container_date_cmp(const struct thread_container *a,
 {
 	time_t da = by_newest ? a->newest : a->date;
 	time_t db = by_newest ? b->newest : b->date;
+	uint32_t sa = a->seq, sb = b->seq;
 
 	if (da != db)
 		return da < db ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq ? 1 : 0;
+	if (by_newest) {
+		/* REFS threads: on equal dates one that starts with a
+		   missing message (a dummy, or a message in a dummy's
+		   place) comes first, as Dovecot's (its number is 0);
+		   between two such the earlier root stays first */
+		sa = a->row == NULL || a->promoted ? 0 : sa;
+		sb = b->row == NULL || b->promoted ? 0 : sb;
+	}
+	return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
 /* Sorts a sibling list by date (merge sort on the linked list). */
@@ -394,6 +410,11 @@ int mailbox_thread(struct mailbox *box, enum mail_thread_type type,
 		return -1;
 	}
 	array_init(&ctx.all, ctx.arena, result.count * 2 + 1);
+	/* subjects are equal as Dovecot's i;unicode-casemap says ("¹" is
+	   "1"), and ORDEREDSUBJECT orders by them */
+	for (i = 0; i < result.count; i++)
+		rows[i].base_subject = mail_titlecase_key_dup(ctx.arena,
+			rows[i].base_subject);
 	if (type == THREAD_ORDEREDSUBJECT) {
 		roots = thread_orderedsubject(&ctx, rows, result.count);
 	} else {
@@ -417,6 +438,10 @@ int mailbox_thread(struct mailbox *box, enum mail_thread_type type,
 			roots = thread_sort_list(roots, false);
 			roots = thread_group_subjects(&ctx, roots);
 			thread_sort_tree(roots, false);
+			/* roots again by date: a thread the merge made (a
+			   new dummy) or changed takes its place by its
+			   first message now, as Dovecot orders them */
+			roots = thread_sort_list(roots, false);
 		} else {
 			roots = thread_sort_list(roots, true);
 		}

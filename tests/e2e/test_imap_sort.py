@@ -2,8 +2,8 @@
 (RFC 5267 RETURN options) against the real server."""
 import pytest
 
-from test_imap_search import (MESSAGES, raw_select, start_mbox_server,
-                              strip_timing)
+from test_imap_search import (MESSAGES, T0, put_messages, raw_select,
+                              start_mbox_server, strip_timing)
 
 
 @pytest.fixture
@@ -112,5 +112,66 @@ def test_sort_errors(mbox_server):
     for command, want in cases:
         untagged, tagged = lc.command(command)
         assert untagged == [] and strip_timing(tagged) == want, command
+    lc.command("LOGOUT")
+    lc.close()
+
+
+def plain(subject, frm, to, cc=None, date="Mon, 1 Jan 2024 10:00:00 +0000"):
+    text = "From: %s\r\nTo: %s\r\n" % (frm, to)
+    if cc is not None:
+        text += "Cc: %s\r\n" % cc
+    text += "Subject: %s\r\nDate: %s\r\n\r\nbody\r\n" % (subject, date)
+    return text.encode()
+
+
+# Keys chosen where Dovecot's i;unicode-casemap (title case, decomposed)
+# orders differently from a lower-case comparison, and address fields
+# that start with a group.
+CASEMAP_MESSAGES = [
+    (plain("_under", "grp: zz@x.org;", "Zo\xeb <b@x.org>",
+           cc="undisclosed-recipients:;"), "", T0),
+    (plain("apfel", "bob@x.org", "=?utf-8?q?=C3=84rger?= <z@x.org>",
+           cc="carl@x.org"), "", T0 + 1),
+    (plain("=?utf-8?q?=C3=84pfel?=", "Alice <alice@x.org>", "Ed <e@x.org>",
+           cc="Aaron <aaron@x.org>"), "", T0 + 2),
+    (plain("[xyz]", "_x@x.org", "alpha@x.org"), "", T0 + 3),
+    (plain("AZ", "ALICE@x.org", "=?utf-8?q?=C3=A9mile?= <e@x.org>",
+           cc="a: b@x.org;"), "", T0 + 4),
+    (plain("b", "[b]@x.org", "\"[b]\" <c@x.org>"), "", T0 + 5),
+]
+
+
+@pytest.fixture
+def casemap_server(make_server):
+    return make_server(setup=lambda srv: put_messages(srv,
+                                                      CASEMAP_MESSAGES))
+
+
+def test_sort_dovecot_casemap_and_groups(casemap_server):
+    """String keys compare as Dovecot's i;unicode-casemap: "a" = "A", "_"
+    and "[" after the letters, "Ä" (A + U+0308) after "AZ" and before
+    "B"; the FROM/TO/CC key of a group is the group's name (imaptest
+    sort-addresses); ties by sequence number, also under REVERSE."""
+    lc = raw_select(casemap_server)
+    # base subjects: apfel, AZ, Äpfel, b, [xyz], _under
+    assert sort(lc, "SORT (SUBJECT) UTF-8 ALL") == ["* SORT 2 5 3 6 4 1"]
+    assert sort(lc, "SORT (REVERSE SUBJECT) UTF-8 ALL") == \
+        ["* SORT 1 4 6 3 5 2"]
+    # From mailboxes: grp (a group), bob, alice, _x, ALICE, [b]
+    assert sort(lc, "SORT (FROM) UTF-8 ALL") == ["* SORT 3 5 2 1 6 4"]
+    # Cc: undisclosed-recipients (a group), carl, aaron, -, a (a group), -
+    assert sort(lc, "SORT (CC) UTF-8 ALL") == ["* SORT 4 6 5 3 2 1"]
+    assert sort(lc, "SORT (REVERSE CC) UTF-8 ALL") == \
+        ["* SORT 1 2 3 5 4 6"]
+    # display names: Zoë, Ärger, Ed, alpha@x.org, émile, [b]
+    assert sort(lc, "SORT (DISPLAYTO) UTF-8 ALL") == ["* SORT 4 2 3 5 1 6"]
+    # display names: grp, bob@x.org, Alice, _x@x.org, ALICE@x.org, [b]@..
+    assert sort(lc, "SORT (DISPLAYFROM) UTF-8 ALL") == \
+        ["* SORT 3 5 2 1 6 4"]
+    # several keys: equal CC keys (4 and 6 have none) by REVERSE ARRIVAL
+    assert sort(lc, "SORT (CC REVERSE ARRIVAL) UTF-8 ALL") == \
+        ["* SORT 6 4 5 3 2 1"]
+    assert sort(lc, "SORT (REVERSE CC REVERSE SUBJECT) UTF-8 ALL") == \
+        ["* SORT 1 2 3 5 4 6"]
     lc.command("LOGOUT")
     lc.close()
