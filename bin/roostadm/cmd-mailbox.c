@@ -344,9 +344,9 @@ static int mailbox_subscribe_user(struct adm_mail *mail,
 	for (unsigned int i = 0; i < ctx->count; i++) {
 		if (mailbox_set_subscribed(user, ctx->names[i],
 			    ctx->subscribe) < 0) {
-			adm_mail_storage_error(mail, user, "Can't %s mailbox %s",
-				ctx->subscribe ? "subscribe to" :
-				"unsubscribe", ctx->names[i]);
+			adm_mail_storage_error(mail, user,
+				"Can't %s mailbox %s", ctx->subscribe ?
+				"subscribe to" : "unsubscribe", ctx->names[i]);
 			ret = -1;
 		}
 	}

@@ -3,6 +3,7 @@
  * catch-up for roostadm (see mailbox-admin.h).
  */
 #include "lib.h"
+#include "array.h"
 #include "storage-private.h"
 #include "index/mail-index.h"
 #include "mailbox-admin.h"
@@ -76,13 +77,80 @@ int mailbox_get_first_save_date(struct mailbox *box, time_t *date_r)
 	return 0;
 }
 
+/* A message's save date across a rebuild. */
+struct saved_date {
+	int64_t id;
+	int64_t saved;
+};
+struct saved_dates {
+	ARRAY(struct saved_date) a;
+};
+
+/* The save dates of the mailbox's messages (the store doesn't keep
+   them: a rescan would date every message now). */
+static int rebuild_save_dates(struct mailbox *box, struct mail_index *index,
+	struct saved_dates *dates)
+{
+	sqlite3_stmt *stmt;
+	int ret;
+
+	stmt = mail_index_stmt(index, "SELECT id, saved FROM mail "
+		"WHERE id BETWEEN ?1 AND ?2 AND saved IS NOT NULL");
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, index_msg_id(box->index_id, 0));
+	sqlite3_bind_int64(stmt, 2, index_msg_id(box->index_id, 0xffffffffU));
+	while ((ret = mail_index_step(index, stmt)) == SQLITE_ROW) {
+		struct saved_date *d = array_append_space(&dates->a);
+
+		d->id = sqlite3_column_int64(stmt, 0);
+		d->saved = sqlite3_column_int64(stmt, 1);
+	}
+	return ret < 0 ? -1 : 0;
+}
+
+/* Puts the save dates back on the rows the rescan inserted again. */
+static int rebuild_restore_dates(struct mail_index *index,
+	const struct saved_dates *dates)
+{
+	sqlite3_stmt *stmt;
+
+	if (mail_index_begin_write(index) < 0)
+		return -1;
+	for (unsigned int i = 0; i < dates->a.count; i++) {
+		stmt = mail_index_stmt(index, "UPDATE mail SET saved = ?2 "
+			"WHERE id = ?1");
+		if (stmt == NULL) {
+			mail_index_rollback(index);
+			return -1;
+		}
+		sqlite3_bind_int64(stmt, 1, dates->a.v[i].id);
+		sqlite3_bind_int64(stmt, 2, dates->a.v[i].saved);
+		if (mail_index_step(index, stmt) < 0) {
+			mail_index_rollback(index);
+			return -1;
+		}
+	}
+	return mail_index_commit(index);
+}
+
 int mailbox_index_rebuild(struct mailbox *box)
 {
 	struct mail_index *index = admin_index(box);
+	struct saved_dates dates;
 	sqlite3_stmt *stmt;
+	int ret;
 
 	if (index == NULL)
 		return -1;
+	array_init(&dates.a, scratch_arena(), 64);
+	if (mail_index_begin_write(index) < 0 ||
+	    rebuild_save_dates(box, index, &dates) < 0) {
+		if (mail_index_in_write(index))
+			mail_index_rollback(index);
+		mail_user_set_index_error(box->user);
+		return -1;
+	}
 	if (mail_index_begin_write(index) < 0) {
 		mail_user_set_index_error(box->user);
 		return -1;
@@ -102,7 +170,12 @@ int mailbox_index_rebuild(struct mailbox *box)
 		mail_user_set_index_error(box->user);
 		return -1;
 	}
-	return index_sync_mailbox(box, INDEX_SYNC_FLAG_FULL);
+	ret = index_sync_mailbox(box, INDEX_SYNC_FLAG_FULL);
+	if (ret == 0 && rebuild_restore_dates(index, &dates) < 0) {
+		mail_user_set_index_error(box->user);
+		return -1;
+	}
+	return ret;
 }
 
 int mailbox_index_catch_up(struct mailbox *box)

@@ -26,7 +26,8 @@ int mailbox_get_first_save_date(struct mailbox *box, time_t *date_r);
  * Drops every index row of the opened view's mailbox (messages, cached
  * data, full text, expunge history) and scans the store again, so that
  * the index holds exactly what the Maildir has: UIDs, flags and keywords
- * come from the store; modseqs start over above the old ones.  Other
+ * come from the store; modseqs start over above the old ones; the save
+ * dates of the messages that stay are kept.  Other
  * sessions' views see the messages again at their next sync.  0, or -1
  * (error on the user).
  */

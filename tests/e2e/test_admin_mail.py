@@ -11,6 +11,7 @@ import os
 import pwd
 import re
 import subprocess
+import time
 
 import pytest
 
@@ -299,9 +300,16 @@ def test_force_resync(srv):
     ok(c, "STORE 2 +FLAGS (\\Flagged)")
     before = ok(c, "FETCH 1:* (UID FLAGS)")
     c.close()
-    # A message put into cur/ by another program, with a flag.
+    saved = check(adm(srv, "mailbox", "status", "-u", u, "firstsaved",
+                      "INBOX")).stdout
+    # A message put into cur/ by another program, with a flag; a second
+    # later, so that a rescan's dates would differ.
+    time.sleep(1.1)
     deliver(srv, u, flags="S")
     check(adm(srv, "force-resync", "-u", u, "INBOX"))
+    # The save dates survive the rebuild.
+    assert check(adm(srv, "mailbox", "status", "-u", u, "firstsaved",
+                     "INBOX")).stdout == saved
     c = session(srv, u)
     ok(c, "SELECT INBOX")
     after = ok(c, "FETCH 1:* (UID FLAGS)")
