@@ -11,48 +11,109 @@
 
 #include <strings.h>
 
+/* Longest hierarchy level of a new name (Dovecot's
+   MAILBOX_MAX_HIERARCHY_NAME_LENGTH: a directory name). */
+#define MAILBOX_LEVEL_MAX_LENGTH 255
+
 /* ---- names ---- */
+
+/* The separator the storage uses in its directory names (Maildir++: '.'),
+   which names can't contain when the namespace's separator differs. */
+static char storage_list_sep(const struct mail_storage *storage)
+{
+	const char *layout = storage->location.layout;
+
+	return layout != NULL && strcasecmp(layout, "fs") == 0 ? '/' : '.';
+}
+
+/* A hierarchy level longer than a directory name can be. */
+static bool name_has_long_level(const char *name, char sep)
+{
+	const char *p;
+
+	while ((p = strchr(name, sep)) != NULL) {
+		if ((size_t)(p - name) > MAILBOX_LEVEL_MAX_LENGTH)
+			return true;
+		name = p + 1;
+	}
+	return strlen(name) > MAILBOX_LEVEL_MAX_LENGTH;
+}
+
+/*
+ * Dovecot's checks of a name inside its namespace (mailbox_verify_name),
+ * in its order and with its texts; create adds those of a new name
+ * (mailbox_verify_create_name: length).  The storage's own rules are left
+ * to the caller.  NULL when the name passes.
+ */
+static const char *mailbox_name_problem(struct mail_namespace *ns,
+	const char *name, bool create)
+{
+	char sep = ns->sep;
+	char list_sep = storage_list_sep(NS_PRIV(ns)->storage);
+	const char adjacent[] = { sep, sep, '\0' };
+	size_t len = strlen(name);
+
+	if (strcmp(name, "INBOX") == 0 && ns->inbox)
+		return NULL;
+	if (len == 0)
+		return "Invalid mailbox name: Name is empty";
+	if (sep != list_sep && strchr(name, list_sep) != NULL) {
+		return t_printf("Character not allowed in mailbox name: '%c'",
+			list_sep);
+	}
+	if (name[0] == sep)
+		return "Invalid mailbox name: Begins with hierarchy separator";
+	if (strstr(name, adjacent) != NULL)
+		return "Invalid mailbox name: Has adjacent hierarchy separators";
+	if (name[len - 1] == sep)
+		return "Invalid mailbox name: Ends with hierarchy separator";
+	if (name[0] == '~')
+		return "Invalid mailbox name: Begins with '~'";
+	if (create && (len > MAILBOX_NAME_MAX_LENGTH ||
+		       name_has_long_level(name, sep)))
+		return "Mailbox name too long";
+	for (const char *p = name; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return "Invalid mailbox name: Control characters "
+				"aren't allowed";
+	}
+	return NULL;
+}
+
+/* The namespace checks of vname (see mailbox_name_problem()).  0, or -1
+   with the error set. */
+static int mailbox_name_check(struct mail_user *user, const char *vname,
+	bool create, struct mail_namespace **ns_r,
+	const char **storage_name_r)
+{
+	const char *problem;
+
+	if (!utf8_is_valid(vname, strlen(vname))) {
+		mail_user_set_error(user, MAIL_ERROR_PARAMS,
+			"Invalid mailbox name: Not valid UTF-8");
+		return -1;
+	}
+	if (mail_namespace_resolve(user, vname, ns_r, storage_name_r) < 0)
+		return -1;
+	problem = mailbox_name_problem(*ns_r, *storage_name_r, create);
+	if (problem != NULL) {
+		mail_user_set_error(user, MAIL_ERROR_PARAMS, problem);
+		return -1;
+	}
+	return 0;
+}
 
 int mailbox_name_verify(struct mail_user *user, const char *vname)
 {
 	struct mail_namespace *ns;
+	struct mail_storage *storage;
 	const char *storage_name;
-	size_t len = strlen(vname);
-	char sep;
 
-	if (len == 0 || len > MAILBOX_NAME_MAX_LENGTH ||
-	    !utf8_is_valid(vname, len)) {
-		mail_user_set_error(user, MAIL_ERROR_PARAMS,
-			"Invalid mailbox name");
+	if (mailbox_name_check(user, vname, true, &ns, &storage_name) < 0)
 		return -1;
-	}
-	for (const char *p = vname; *p != '\0'; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
-			mail_user_set_error(user, MAIL_ERROR_PARAMS,
-				"Invalid mailbox name");
-			return -1;
-		}
-	}
-	if (mail_namespace_resolve(user, vname, &ns, &storage_name) < 0)
-		return -1;
-	sep = ns->sep;
-	if (storage_name[0] == '\0' || storage_name[0] == sep ||
-	    storage_name[strlen(storage_name) - 1] == sep) {
-		mail_user_set_error(user, MAIL_ERROR_PARAMS,
-			"Invalid mailbox name");
-		return -1;
-	}
-	for (const char *p = storage_name; *p != '\0'; p++) {
-		if (*p == sep && p[1] == sep) {
-			mail_user_set_error(user, MAIL_ERROR_PARAMS,
-				"Invalid mailbox name");
-			return -1;
-		}
-	}
-	if (!NS_PRIV(ns)->storage->ops->name_is_valid(NS_PRIV(ns)->storage,
-			storage_name)) {
-		mail_user_set_error(user, MAIL_ERROR_PARAMS,
-			"Invalid mailbox name");
+	storage = NS_PRIV(ns)->storage;
+	if (!storage->ops->name_is_valid(storage, storage_name)) {
+		/* the storage's own reason is set */
 		return -1;
 	}
 	return 0;
@@ -242,7 +303,7 @@ int mailbox_delete(struct mail_user *user, const char *vname)
 	struct mail_namespace *ns;
 	struct mail_storage *storage;
 	enum mailbox_existence existence;
-	const char *storage_name, *path;
+	const char *storage_name, *path, *problem;
 	bool children;
 	int ret = 0;
 
@@ -256,9 +317,16 @@ int mailbox_delete(struct mail_user *user, const char *vname)
 			mail_user_set_error(user, MAIL_ERROR_NOTPOSSIBLE,
 				"INBOX can't be deleted.");
 			ret = -1;
-		} else if (storage_name[0] == '\0' ||
-			   !storage->ops->name_is_valid(storage,
-				   storage_name)) {
+		} else if (storage_name[0] == '\0') {
+			mail_user_set_error(user, MAIL_ERROR_NOTPOSSIBLE,
+				"Storage root can't be deleted");
+			ret = -1;
+		} else if ((problem = mailbox_name_problem(ns, storage_name,
+				false)) != NULL) {
+			mail_user_set_error(user, MAIL_ERROR_PARAMS, problem);
+			ret = -1;
+		} else if (!storage->ops->name_is_valid(storage,
+				storage_name)) {
 			mail_user_clear_error(user);
 			mail_user_set_error(user, MAIL_ERROR_NOTFOUND,
 				t_printf("Mailbox doesn't exist: %s", vname));
@@ -419,7 +487,9 @@ int mailbox_rename(struct mail_user *user, const char *old_vname,
 			mail_user_set_error(user, MAIL_ERROR_EXISTS,
 				"Target mailbox already exists");
 			ret = -1;
-		} else if (mailbox_resolve(user, old_vname, &old_ns,
+		} else if (mailbox_name_check(user, old_vname, false, &old_ns,
+				&old_name) < 0 ||
+			   mailbox_resolve(user, old_vname, &old_ns,
 				&old_storage, &old_name) < 0 ||
 			   mailbox_name_verify(user, new_vname) < 0 ||
 			   mailbox_resolve(user, new_vname, &new_ns,
@@ -510,7 +580,15 @@ int mailbox_set_subscribed(struct mail_user *user, const char *vname,
 
 	mail_user_clear_error(user);
 	SCRATCH_BEGIN {
-		ret = subscription_target(user, vname, &owner, &name);
+		struct mail_namespace *ns;
+		const char *storage_name;
+
+		/* Dovecot checks the name of UNSUBSCRIBE (SUBSCRIBE needs
+		   an existing mailbox) */
+		ret = subscribed ? 0 : mailbox_name_check(user, vname, false,
+			&ns, &storage_name);
+		if (ret == 0)
+			ret = subscription_target(user, vname, &owner, &name);
 		if (ret == 0) {
 			ret = owner->storage->ops->subscription_set(
 				owner->storage, name, subscribed);
@@ -710,13 +788,17 @@ static int mailbox_open_backend(struct mail_user *user, const char *vname,
 	struct mail_storage *storage;
 	enum mailbox_existence existence;
 	struct mailbox *box;
-	const char *storage_name, *path;
+	const char *storage_name, *path, *problem;
 
 	vname = mail_namespace_normalize_vname(user, vname);
 	if (mailbox_resolve(user, vname, &ns, &storage, &storage_name) < 0)
 		return -1;
-	if (storage_name[0] == '\0' ||
-	    !storage->ops->name_is_valid(storage, storage_name)) {
+	problem = mailbox_name_problem(ns, storage_name, false);
+	if (problem != NULL) {
+		mail_user_set_error(user, MAIL_ERROR_PARAMS, problem);
+		return -1;
+	}
+	if (!storage->ops->name_is_valid(storage, storage_name)) {
 		mail_user_clear_error(user);
 		mail_user_set_error(user, MAIL_ERROR_NOTFOUND,
 			t_printf("Mailbox doesn't exist: %s", vname));

@@ -204,6 +204,83 @@ static void test_rename_level(void)
 	test_end();
 }
 
+/* Dovecot's name checks and texts, for every operation on a name. */
+static void test_name_problems(void)
+{
+	static const struct {
+		const char *name, *text;
+	} cases[] = {
+		{ "", "Invalid mailbox name: Name is empty" },
+		{ ".a", "Invalid mailbox name: Begins with hierarchy "
+			"separator" },
+		{ "a..b", "Invalid mailbox name: Has adjacent hierarchy "
+			"separators" },
+		{ "a.", "Invalid mailbox name: Ends with hierarchy "
+			"separator" },
+		{ "~a", "Invalid mailbox name: Begins with '~'" },
+	};
+	struct test_user tu;
+	struct mailbox_status status;
+	struct mailbox *box;
+	enum mail_error error;
+	const char *text;
+
+	test_begin("mailbox name problems (Dovecot's texts)");
+	test_user_init(&tu, "names", NULL);
+	test_assert(mailbox_create(tu.user, "keep", false) == 0);
+	for (unsigned int i = 0; i < N_ELEMENTS(cases); i++) {
+		const char *name = cases[i].name;
+
+		SCRATCH_BEGIN {
+			test_assert(mailbox_rename(tu.user, name, "x") < 0);
+			text = mail_user_get_last_error(tu.user, &error);
+			test_assert(error == MAIL_ERROR_PARAMS);
+			test_assert_strcmp(text, cases[i].text);
+			test_assert(mailbox_rename(tu.user, "keep", name) < 0);
+			test_assert_strcmp(mail_user_get_last_error(tu.user,
+				NULL), cases[i].text);
+			test_assert(mailbox_get_status_by_name(tu.user, name,
+				STATUS_MESSAGES, &status) < 0);
+			test_assert_strcmp(mail_user_get_last_error(tu.user,
+				NULL), cases[i].text);
+			test_assert(mailbox_open(tu.user, name, 0, &box) < 0);
+			test_assert_strcmp(mail_user_get_last_error(tu.user,
+				NULL), cases[i].text);
+			test_assert(mailbox_set_subscribed(tu.user, name,
+				false) < 0);
+			test_assert_strcmp(mail_user_get_last_error(tu.user,
+				NULL), cases[i].text);
+			if (name[0] != '\0') {
+				test_assert(mailbox_delete(tu.user, name) < 0);
+				test_assert_strcmp(mail_user_get_last_error(
+					tu.user, NULL), cases[i].text);
+			}
+		} SCRATCH_END;
+	}
+	test_assert(mailbox_delete(tu.user, "") < 0);
+	test_assert_strcmp(mail_user_get_last_error(tu.user, &error),
+		"Storage root can't be deleted");
+	test_assert(error == MAIL_ERROR_NOTPOSSIBLE);
+	SCRATCH_BEGIN {
+		char longname[300];
+
+		memset(longname, 'x', sizeof(longname) - 1);
+		longname[sizeof(longname) - 1] = '\0';
+		test_assert(mailbox_create(tu.user, longname, false) < 0);
+		test_assert_strcmp(mail_user_get_last_error(tu.user, &error),
+			"Mailbox name too long");
+		/* not a new name: a name the disk can't hold doesn't exist */
+		test_assert(mailbox_delete(tu.user, longname) < 0);
+		(void)mail_user_get_last_error(tu.user, &error);
+		test_assert(error == MAIL_ERROR_NOTFOUND);
+		test_assert(mailbox_rename(tu.user, longname, "y") < 0);
+		(void)mail_user_get_last_error(tu.user, &error);
+		test_assert(error == MAIL_ERROR_NOTFOUND);
+	} SCRATCH_END;
+	test_user_deinit(&tu);
+	test_end();
+}
+
 static void test_rename_inbox(void)
 {
 	struct test_user tu;
@@ -477,6 +554,7 @@ int main(void)
 		test_default_namespace,
 		test_create_delete_rename,
 		test_rename_level,
+		test_name_problems,
 		test_rename_inbox,
 		test_delete_then_other_session_writes,
 		test_selected_deleted_by_other,

@@ -522,6 +522,64 @@ def test_bad_names_change_nothing(srv):
     assert cmd(c, 'CREATE "a//b"')[1].startswith("NO [CANNOT] ")
 
 
+NAME_PROBLEMS = [
+    ('""', "Invalid mailbox name: Name is empty"),
+    ("a//b", "Invalid mailbox name: Has adjacent hierarchy separators"),
+    ("/a", "Invalid mailbox name: Begins with hierarchy separator"),
+    ("//a", "Invalid mailbox name: Begins with hierarchy separator"),
+    ("a/", "Invalid mailbox name: Ends with hierarchy separator"),
+    ("~x", "Invalid mailbox name: Begins with '~'"),
+    ("a/.b", "Character not allowed in mailbox name: '.'"),
+    ("./x", "Character not allowed in mailbox name: '.'"),
+    ("/.a", "Character not allowed in mailbox name: '.'"),
+    ("~a//b", "Invalid mailbox name: Has adjacent hierarchy separators"),
+    ("a//b/", "Invalid mailbox name: Has adjacent hierarchy separators"),
+    ("inbox/.x", "Character not allowed in mailbox name: '.'"),
+]
+
+
+@pytest.mark.parametrize("name,problem", NAME_PROBLEMS)
+def test_name_problems_dovecot_texts(srv, name, problem):
+    """Every command that takes a mailbox name checks it as Dovecot 2.3
+    does, in its order and with its texts, before looking at the disk
+    (a bad RENAME source was an internal error)."""
+    c = session(srv)
+    ok(c, "CREATE keep")
+    before = tree_snapshot(srv, "alice")
+    lines = ["STATUS %s (MESSAGES)" % name, "SELECT " + name,
+             "EXAMINE " + name, "RENAME %s keep2" % name,
+             "RENAME keep " + name, "RENAME nosuch " + name,
+             "UNSUBSCRIBE " + name]
+    if name != '""':
+        lines.append("DELETE " + name)
+    if name != "a/":
+        # CREATE drops one trailing separator first
+        lines.append("CREATE " + name)
+    for line in lines:
+        assert cmd(c, line) == ([], "NO [CANNOT] %s." % problem), line
+    assert tree_snapshot(srv, "alice") == before
+
+
+def test_name_limits_dovecot_texts(srv):
+    c = session(srv)
+    assert cmd(c, 'DELETE ""') == (
+        [], "NO [CANNOT] Storage root can't be deleted.")
+    assert cmd(c, 'CREATE "~"') == (
+        [], "NO [CANNOT] Invalid mailbox name: Begins with '~'.")
+    # '~' only counts at the start of the whole name
+    assert cmd(c, "CREATE a/~b") == ([], "OK Create completed.")
+    for line in ("CREATE " + "x" * 256, "CREATE a/" + "x" * 256,
+                 "RENAME nosuch " + "x" * 256):
+        assert cmd(c, line) == ([], "NO [CANNOT] Mailbox name too long."), \
+            line
+    # a name too long for the disk does not exist (Dovecot: SERVERBUG)
+    assert cmd(c, "STATUS %s (MESSAGES)" % ("x" * 300)) == (
+        [], "NO Mailbox doesn't exist: %s." % ("x" * 300))
+    # SUBSCRIBE wants an existing mailbox, whatever its name
+    assert cmd(c, "SUBSCRIBE a//b") == (
+        [], "NO Mailbox doesn't exist: a//b.")
+
+
 def test_delete(srv):
     c = session(srv)
     ok(c, "CREATE a/b")

@@ -555,9 +555,11 @@ static int rename_pp(const struct maildir_list_settings *set,
 			newname);
 		const char *p;
 
-		if (maildir_list_get_path(set, arena, dst, &p, error_r) < 0)
+		if (maildir_list_get_path(set, arena, dst, &p, error_r) < 0) {
+			/* a child's new name is too long for a directory */
+			*why_r = MAILDIR_LIST_RENAME_ERR_NOTPOSSIBLE;
 			ret = -1;
-		else if (maildir_list_is_inbox(dst) || is_dir(p)) {
+		} else if (maildir_list_is_inbox(dst) || is_dir(p)) {
 			*why_r = MAILDIR_LIST_RENAME_ERR_EXISTS;
 			*error_r = "Target mailbox already exists";
 			ret = -1;
@@ -595,11 +597,6 @@ int maildir_list_rename(const struct maildir_list_settings *set,
 	const char *slash;
 
 	*why_r = MAILDIR_LIST_RENAME_ERR_IO;
-	if (maildir_list_get_path(set, scratch_arena(), oldname, &oldpath,
-			error_r) < 0 ||
-	    maildir_list_get_path(set, scratch_arena(), newname, &newpath,
-			error_r) < 0)
-		return -1;
 	if (maildir_list_is_inbox(oldname)) {
 		*why_r = MAILDIR_LIST_RENAME_ERR_NOTPOSSIBLE;
 		*error_r = "Renaming INBOX isn't supported";
@@ -615,9 +612,15 @@ int maildir_list_rename(const struct maildir_list_settings *set,
 		return rename_pp(set, oldname, newname, why_r, error_r);
 
 	/* fs layout: one directory tree; a level is a real directory */
-	if (!is_dir(oldpath)) {
+	if (maildir_list_get_path(set, scratch_arena(), oldname, &oldpath,
+			error_r) < 0 || !is_dir(oldpath)) {
 		*why_r = MAILDIR_LIST_RENAME_ERR_NOTFOUND;
 		*error_r = t_printf("Mailbox doesn't exist: %s", oldname);
+		return -1;
+	}
+	if (maildir_list_get_path(set, scratch_arena(), newname, &newpath,
+			error_r) < 0) {
+		*why_r = MAILDIR_LIST_RENAME_ERR_NOTPOSSIBLE;
 		return -1;
 	}
 	if (maildir_list_is_inbox(newname) || is_dir(newpath)) {

@@ -147,7 +147,8 @@ enum maildir_list_rename_error {
 	MAILDIR_LIST_RENAME_ERR_NOTFOUND,
 	/* the target, or the new name of a child, exists */
 	MAILDIR_LIST_RENAME_ERR_EXISTS,
-	/* oldname is INBOX, or the target is inside the source */
+	/* oldname is INBOX, the target is inside the source, or a new name
+	   can't be stored (a child's name too long) */
 	MAILDIR_LIST_RENAME_ERR_NOTPOSSIBLE,
 };
 
