@@ -51,28 +51,32 @@ static int body_find_range(struct mail *mail, const struct mail_data *data,
 	struct message_part *root, *part;
 	const struct message_part *msg;
 	bool numbered = sec->part_count > 0;
+	uint64_t hdr_size, hdr_vsize;
 
 	memset(r, 0, sizeof(*r));
 	memset(header_block_r, 0, sizeof(*header_block_r));
 	if (!numbered) {
 		/* the whole message: no part tree needed */
-		switch (sec->text) {
-		case IMAP_FETCH_SECTION_ALL:
+		if (sec->text == IMAP_FETCH_SECTION_ALL) {
 			range_set(r, 0, data->physical_size);
 			r->whole = true;
 			return 0;
+		}
+		if (sec->text != IMAP_FETCH_SECTION_MIME &&
+		    mail_get_header_size(mail, &hdr_size, &hdr_vsize) < 0)
+			return -1;
+		switch (sec->text) {
+		case IMAP_FETCH_SECTION_ALL:
+			break;
 		case IMAP_FETCH_SECTION_HEADER:
-			range_set(r, 0, data->header_physical_size);
+			range_set(r, 0, hdr_size);
 			return 0;
 		case IMAP_FETCH_SECTION_TEXT:
-			range_set(r, data->header_physical_size,
-				data->physical_size -
-				data->header_physical_size);
+			range_set(r, hdr_size, data->physical_size - hdr_size);
 			return 0;
 		case IMAP_FETCH_SECTION_HEADER_FIELDS:
 		case IMAP_FETCH_SECTION_HEADER_FIELDS_NOT:
-			range_set(header_block_r, 0,
-				data->header_physical_size);
+			range_set(header_block_r, 0, hdr_size);
 			return 0;
 		case IMAP_FETCH_SECTION_MIME:
 			break;

@@ -356,15 +356,19 @@ static bool fetch_literal_into_output(struct imap_fetch_ctx *ctx)
 	struct bufferevent *bev = conn_get_bufferevent(ctx->client->conn);
 	struct evbuffer_iovec vec;
 	struct evbuffer *out;
-	size_t n;
+	size_t n, want;
 
 	if (bev == NULL)
 		return false;
+	/* exactly what is left (the conversion's output size is known), so
+	   that small messages share the buffer's chunks */
+	want = ctx->body.size - ctx->body.sent < FETCH_CHUNK_SIZE ?
+		(size_t)(ctx->body.size - ctx->body.sent) : FETCH_CHUNK_SIZE;
 	out = bufferevent_get_output(bev);
-	if (evbuffer_reserve_space(out, FETCH_CHUNK_SIZE, &vec, 1) < 1)
+	if (evbuffer_reserve_space(out, (ev_ssize_t)want, &vec, 1) < 1)
 		return false;
-	if (vec.iov_len > FETCH_CHUNK_SIZE)
-		vec.iov_len = FETCH_CHUNK_SIZE;
+	if (vec.iov_len > want)
+		vec.iov_len = want;
 	n = imap_fetch_body_read(&ctx->body, vec.iov_base, vec.iov_len);
 	i_assert(n > 0);
 	vec.iov_len = n;

@@ -2,7 +2,12 @@
  * mail.c - reading one message of a view: index row values (flags,
  * keywords, modseq, sizes, dates, GUID), the parse cache (ENVELOPE,
  * BODYSTRUCTURE, part tree, common headers) filled on first use, and the
- * file itself, mapped read-only for zero-copy sending.
+ * file itself, read into a buffer the handle keeps (mapped when large).
+ *
+ * Reading messages one after another in sequence order (FETCH 1:*) is
+ * the hot path: the handle then fetches the store keys and sizes of the
+ * next messages in one index query (a prefetch batch), so that a message
+ * costs an open, an fstat, a read and a close, and no index query.
  */
 #include "lib.h"
 #include "storage-private.h"
@@ -20,6 +25,21 @@
 #include <strings.h>
 #include <time.h>
 
+/* Files up to this size are read into the handle's buffer, larger ones
+   mapped (a page fault per page and an munmap cost more than a copy of a
+   small file, a copy of a large one costs more). */
+#define MAIL_READ_MAX_SIZE (1024 * 1024)
+/* Messages whose key and sizes one prefetch query loads. */
+#define MAIL_PREFETCH_COUNT 128
+
+/* What reading a message's file needs, prefetched for the next messages
+   when they are read in sequence order. */
+struct mail_file_row {
+	uint32_t uid;
+	const char *key;
+	int64_t psize, vsize;
+};
+
 struct mail {
 	struct mailbox *box;
 	/* per-message memory: reset when the handle moves */
@@ -27,7 +47,19 @@ struct mail {
 	uint32_t seq, uid;
 	int64_t id;
 
+	/* kept while the handle moves: the read buffer, the previous
+	   sequence (to notice sequential reading) and the prefetch batch */
+	unsigned char *read_buf;
+	size_t read_buf_size;
+	uint32_t prev_seq;
+	struct arena *batch_arena;
+	struct mail_file_row *batch;
+	unsigned int batch_count, batch_pos;
+
+	/* per message from here on (zeroed when the handle moves) */
 	bool row_loaded;
+	/* key, psize and vsize are known (from the row or the batch) */
+	bool file_info_loaded;
 	uint8_t row_flags;
 	const uint8_t *kw_bits;
 	unsigned int kw_size;
@@ -51,8 +83,12 @@ struct mail {
 	unsigned int keywords_count;
 
 	int fd;
+	/* the file's bytes: in read_buf, or mapped when map_mmapped */
 	void *map;
 	size_t map_size;
+	bool map_mmapped;
+	bool have_header_size;
+	uint64_t header_psize, header_vsize;
 	struct message_part *parts;
 };
 
@@ -68,7 +104,7 @@ struct mail *mail_alloc(struct mailbox *box)
 
 static void mail_reset(struct mail *mail)
 {
-	if (mail->map != NULL)
+	if (mail->map_mmapped)
 		(void)munmap(mail->map, mail->map_size);
 	if (mail->fd >= 0)
 		(void)close(mail->fd);
@@ -87,12 +123,17 @@ void mail_free(struct mail **_mail)
 	*_mail = NULL;
 	mail_reset(mail);
 	arena_destroy(&mail->arena);
+	if (mail->batch_arena != NULL)
+		arena_destroy(&mail->batch_arena);
+	free(mail->batch);
+	free(mail->read_buf);
 	free(mail);
 }
 
 void mail_set_seq(struct mail *mail, uint32_t seq)
 {
 	mail_reset(mail);
+	mail->prev_seq = mail->seq;
 	mail->seq = seq;
 	mail->uid = mailbox_get_uid(mail->box, seq);
 	mail->id = index_msg_id(mail->box->index_id, mail->uid);
@@ -210,7 +251,109 @@ static int mail_load_row(struct mail *mail)
 	mail->cached = sqlite3_column_int(stmt, 9) != 0;
 	sqlite3_reset(stmt);
 	mail->row_loaded = true;
+	mail->file_info_loaded = true;
 	return 0;
+}
+
+/* Loads the store keys and sizes of the view's messages from seq on, up
+   to MAIL_PREFETCH_COUNT of them, into the batch.  0 or -1 (then the
+   caller loads the row itself). */
+static int mail_prefetch(struct mail *mail)
+{
+	struct mailbox *box = mail->box;
+	struct mail_index *index;
+	sqlite3_stmt *stmt;
+	uint32_t last_seq;
+	unsigned int max;
+	int ret;
+
+	mail->batch_count = mail->batch_pos = 0;
+	if (mail->seq == 0 || mail->seq > box->count)
+		return -1;
+	last_seq = box->count - mail->seq < MAIL_PREFETCH_COUNT - 1 ?
+		box->count : mail->seq + MAIL_PREFETCH_COUNT - 1;
+	index = mail_user_get_index(box->user);
+	if (index == NULL) {
+		mail_user_clear_error(box->user);
+		return -1;
+	}
+	stmt = mail_index_stmt(index, "SELECT id, key, psize, vsize "
+		"FROM mail WHERE id BETWEEN ?1 AND ?2 ORDER BY id LIMIT ?3");
+	if (stmt == NULL)
+		return -1;
+	/* rows of messages outside the view may lie in between */
+	max = MAIL_PREFETCH_COUNT * 2;
+	sqlite3_bind_int64(stmt, 1, mail->id);
+	sqlite3_bind_int64(stmt, 2, index_msg_id(box->index_id,
+		box->uids[last_seq - 1]));
+	sqlite3_bind_int(stmt, 3, (int)max);
+	if (mail->batch_arena == NULL) {
+		mail->batch_arena = arena_create("mail prefetch", 8192);
+		mail->batch = i_new(struct mail_file_row, max);
+	} else {
+		arena_reset(mail->batch_arena);
+	}
+	while ((ret = mail_index_step(index, stmt)) == SQLITE_ROW) {
+		struct mail_file_row *row = &mail->batch[mail->batch_count];
+		const char *key = (const char *)sqlite3_column_text(stmt, 1);
+
+		if (key == NULL)
+			continue;
+		row->uid = (uint32_t)(sqlite3_column_int64(stmt, 0) &
+			0xffffffff);
+		row->key = arena_strdup(mail->batch_arena, key);
+		row->psize = column_int_or(stmt, 2, -1);
+		row->vsize = column_int_or(stmt, 3, -1);
+		mail->batch_count++;
+	}
+	if (ret < 0) {
+		mail->batch_count = 0;
+		mail_user_clear_error(box->user);
+		return -1;
+	}
+	return 0;
+}
+
+/* The message's row in the prefetch batch, or NULL. */
+static const struct mail_file_row *mail_batch_find(struct mail *mail)
+{
+	while (mail->batch_pos < mail->batch_count &&
+	       mail->batch[mail->batch_pos].uid < mail->uid)
+		mail->batch_pos++;
+	if (mail->batch_pos < mail->batch_count &&
+	    mail->batch[mail->batch_pos].uid == mail->uid)
+		return &mail->batch[mail->batch_pos];
+	return NULL;
+}
+
+/*
+ * The message's store key and sizes, all that reading its file needs:
+ * from the prefetch batch when messages are read in sequence order, else
+ * from its row.  0, or -1 with the error set (MAIL_ERROR_EXPUNGED).
+ */
+static int mail_load_file_info(struct mail *mail)
+{
+	const struct mail_file_row *row;
+
+	if (mail->file_info_loaded)
+		return 0;
+	if (mail->seq != 0 && mail->seq == mail->prev_seq + 1) {
+		if (mail_is_pending_expunge(mail)) {
+			mail_set_expunged(mail);
+			return -1;
+		}
+		row = mail_batch_find(mail);
+		if (row == NULL && mail_prefetch(mail) == 0)
+			row = mail_batch_find(mail);
+		if (row != NULL) {
+			mail->key = row->key;
+			mail->psize = row->psize;
+			mail->vsize = row->vsize;
+			mail->file_info_loaded = true;
+			return 0;
+		}
+	}
+	return mail_load_row(mail);
 }
 
 /* Remembers a new key the backend found for the message. */
@@ -230,11 +373,10 @@ static void mail_update_key(struct mailbox *box, int64_t id,
 	(void)mail_index_step(index, stmt);
 }
 
-/* Opens and maps a message file by key (the key may be updated).
-   0 or -1. */
-static int mail_map_file(struct mailbox *box, int64_t id, uint32_t uid,
-	const char **key, struct arena *arena, int *fd_r, void **map_r,
-	size_t *size_r)
+/* Opens a message file by key (the key may be updated) and gets its
+   size.  0 or -1. */
+static int mail_open_fd(struct mailbox *box, int64_t id, uint32_t uid,
+	const char **key, struct arena *arena, int *fd_r, size_t *size_r)
 {
 	const char *new_key;
 	struct stat st;
@@ -252,29 +394,88 @@ static int mail_map_file(struct mailbox *box, int64_t id, uint32_t uid,
 		(void)close(fd);
 		return -1;
 	}
-	*map_r = NULL;
+	*fd_r = fd;
 	*size_r = (size_t)st.st_size;
-	if (st.st_size > 0) {
-		*map_r = mmap(NULL, *size_r, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (*map_r == MAP_FAILED) {
-			mail_user_set_critical(box->user,
-				"mmap(%s) failed: %m", *key);
-			(void)close(fd);
+	return 0;
+}
+
+/* Maps size bytes of fd read-only (NULL when empty).  0 or -1. */
+static int mail_mmap_fd(struct mailbox *box, const char *key, int fd,
+	size_t size, void **map_r)
+{
+	*map_r = NULL;
+	if (size == 0)
+		return 0;
+	*map_r = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (*map_r == MAP_FAILED) {
+		*map_r = NULL;
+		mail_user_set_critical(box->user, "mmap(%s) failed: %m", key);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads up to size bytes of fd into the handle's buffer; a file that
+   shrank meanwhile gives fewer.  0 or -1. */
+static int mail_read_fd(struct mail *mail, size_t size)
+{
+	size_t pos = 0;
+	ssize_t ret;
+
+	if (size > mail->read_buf_size) {
+		size_t new_size = mail->read_buf_size == 0 ? 16384 :
+			mail->read_buf_size;
+
+		while (new_size < size)
+			new_size *= 2;
+		free(mail->read_buf);
+		mail->read_buf = i_malloc(new_size);
+		mail->read_buf_size = new_size;
+	}
+	while (pos < size) {
+		ret = read(mail->fd, mail->read_buf + pos, size - pos);
+		if (ret < 0) {
+			if (errno == EINTR)
+				continue;
+			mail_user_set_critical(mail->box->user,
+				"read(%s) failed: %m", mail->key);
 			return -1;
 		}
+		if (ret == 0)
+			break;
+		pos += (size_t)ret;
 	}
-	*fd_r = fd;
+	mail->map = size == 0 ? NULL : mail->read_buf;
+	mail->map_size = pos;
 	return 0;
 }
 
 static int mail_open_file(struct mail *mail)
 {
+	size_t size;
+
 	if (mail->fd >= 0)
 		return 0;
-	if (mail_load_row(mail) < 0)
+	if (mail_load_file_info(mail) < 0)
 		return -1;
-	return mail_map_file(mail->box, mail->id, mail->uid, &mail->key,
-		mail->arena, &mail->fd, &mail->map, &mail->map_size);
+	if (mail_open_fd(mail->box, mail->id, mail->uid, &mail->key,
+			mail->arena, &mail->fd, &size) < 0)
+		return -1;
+	if (size <= MAIL_READ_MAX_SIZE) {
+		if (mail_read_fd(mail, size) < 0)
+			goto fail;
+		return 0;
+	}
+	if (mail_mmap_fd(mail->box, mail->key, mail->fd, size,
+			&mail->map) < 0)
+		goto fail;
+	mail->map_size = size;
+	mail->map_mmapped = true;
+	return 0;
+fail:
+	(void)close(mail->fd);
+	mail->fd = -1;
+	return -1;
 }
 
 static void mail_store_sizes(struct mailbox *box, int64_t id,
@@ -311,7 +512,7 @@ static int mail_compute_sizes(struct mail *mail)
 
 int mail_get_virtual_size(struct mail *mail, uint64_t *size_r)
 {
-	if (mail_load_row(mail) < 0)
+	if (mail_load_file_info(mail) < 0)
 		return -1;
 	if (mail->vsize < 0 && mail_compute_sizes(mail) < 0)
 		return -1;
@@ -321,7 +522,7 @@ int mail_get_virtual_size(struct mail *mail, uint64_t *size_r)
 
 int mail_get_physical_size(struct mail *mail, uint64_t *size_r)
 {
-	if (mail_load_row(mail) < 0)
+	if (mail_load_file_info(mail) < 0)
 		return -1;
 	if (mail->psize < 0 && mail_compute_sizes(mail) < 0)
 		return -1;
@@ -627,9 +828,7 @@ int mail_get_headers(struct mail *mail, const char *name,
 
 int mail_get_data(struct mail *mail, struct mail_data *data_r)
 {
-	struct message_size hdr_size;
 	uint64_t vsize;
-	size_t hsize;
 
 	if (mail_open_file(mail) < 0 || mail_get_virtual_size(mail, &vsize) < 0)
 		return -1;
@@ -645,15 +844,33 @@ int mail_get_data(struct mail *mail, struct mail_data *data_r)
 
 		message_size_count(mail->map, mail->map_size, false, &size);
 		data_r->virtual_size = size.virtual_size;
+		mail->psize = (int64_t)size.physical_size;
+		mail->vsize = (int64_t)size.virtual_size;
 		mail_store_sizes(mail->box, mail->id, size.physical_size,
 			size.virtual_size);
 	}
-	hsize = mail->map == NULL ? 0 :
-		message_header_block_size(mail->map, mail->map_size);
-	message_size_count(mail->map, hsize, false, &hdr_size);
-	data_r->header_physical_size = hdr_size.physical_size;
-	data_r->header_virtual_size = hdr_size.virtual_size;
 	data_r->crlf = data_r->physical_size == data_r->virtual_size;
+	return 0;
+}
+
+int mail_get_header_size(struct mail *mail, uint64_t *physical_r,
+	uint64_t *virtual_r)
+{
+	struct message_size hdr_size;
+	size_t hsize;
+
+	if (!mail->have_header_size) {
+		if (mail_open_file(mail) < 0)
+			return -1;
+		hsize = mail->map == NULL ? 0 :
+			message_header_block_size(mail->map, mail->map_size);
+		message_size_count(mail->map, hsize, false, &hdr_size);
+		mail->header_psize = hdr_size.physical_size;
+		mail->header_vsize = hdr_size.virtual_size;
+		mail->have_header_size = true;
+	}
+	*physical_r = mail->header_psize;
+	*virtual_r = mail->header_vsize;
 	return 0;
 }
 
@@ -739,9 +956,11 @@ int mailbox_get_vsize_sum(struct mailbox *box, uint64_t *size_r)
 			key = t_strdup((const char *)sqlite3_column_text(stmt,
 				1));
 			sqlite3_reset(stmt);
-			if (mail_map_file(box, id, (uint32_t)(id & 0xffffffff),
-					&key, scratch_arena(), &fd, &map,
-					&size) == 0) {
+			fd = -1;
+			if (mail_open_fd(box, id, (uint32_t)(id & 0xffffffff),
+					&key, scratch_arena(), &fd,
+					&size) == 0 &&
+			    mail_mmap_fd(box, key, fd, size, &map) == 0) {
 				struct message_size msize;
 
 				message_size_count(map, size, false, &msize);
@@ -751,6 +970,8 @@ int mailbox_get_vsize_sum(struct mailbox *box, uint64_t *size_r)
 					(void)munmap(map, size);
 				(void)close(fd);
 			} else {
+				if (fd >= 0)
+					(void)close(fd);
 				/* gone: count it as empty until the next
 				   sync drops it */
 				mail_store_sizes(box, id, 0, 0);

@@ -703,24 +703,30 @@ int mail_get_headers(struct mail *mail, const char *name,
 	const char *const **values_r);
 
 /*
- * The message's bytes as stored.  The file stays open (and mapped when
- * mapped is non-NULL) until the handle moves or is freed.  data->crlf
- * says the file has no bare LF (physical size == virtual size), so the
- * bytes can be sent as they are (sendfile from data->fd); otherwise IMAP
- * must write them with CRLF (message_append_crlf() in src/mail).
- * header_size is the header block including its ending empty line.
+ * The message's bytes as stored.  The file stays open and its bytes in
+ * memory (read into the handle's buffer, or mapped read-only when large)
+ * until the handle moves or is freed.  data->crlf says the file has no
+ * bare LF (physical size == virtual size), so the bytes can be sent as
+ * they are (sendfile from data->fd); otherwise IMAP must write them with
+ * CRLF (message_append_crlf() in src/mail).  The sizes come from the
+ * index (the file is measured again only when its size changed).
  */
 struct mail_data {
 	int fd;
-	/* the whole file mapped read-only; NULL when empty */
+	/* the whole file; NULL when empty */
 	const unsigned char *mapped;
 	uint64_t physical_size;
 	uint64_t virtual_size;
-	uint64_t header_physical_size;
-	uint64_t header_virtual_size;
 	bool crlf;
 };
 int mail_get_data(struct mail *mail, struct mail_data *data_r);
+/*
+ * The size of the message's header block including its ending empty line
+ * (physical, and virtual with CRLF line ends); walks the header, so only
+ * callers that need it ask.  0 or -1.
+ */
+int mail_get_header_size(struct mail *mail, uint64_t *physical_r,
+	uint64_t *virtual_r);
 
 /*
  * ---------------------------------------------------------------------

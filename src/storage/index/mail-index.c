@@ -15,6 +15,15 @@
 #include <sys/time.h>
 #include <time.h>
 
+/* The private page cache of a connection, in KiB: small between write
+   transactions (reads go through the shared mapping), larger while
+   writing, so that a big transaction does not spill dirty pages to the
+   WAL early. */
+#define MAIL_INDEX_CACHE_KIB 16
+#define MAIL_INDEX_WRITE_CACHE_KIB 2048
+#define MAIL_INDEX_STR(n) MAIL_INDEX_STR2(n)
+#define MAIL_INDEX_STR2(n) #n
+
 /* Most statements kept prepared per connection. */
 #define MAIL_INDEX_MAX_CACHED_STMTS 96
 
@@ -413,11 +422,28 @@ static int index_check_schema(struct mail_index *index,
 	return 1;
 }
 
+/*
+ * Process-wide SQLite settings, before its first use: no bulk page cache
+ * allocation per connection (SQLite otherwise mallocs cache_size pages at
+ * a connection's first read, ~70 KiB that an idle session keeps).  Fails
+ * harmlessly (SQLITE_MISUSE) when SQLite was initialised already.
+ */
+static void index_sqlite_init(void)
+{
+	static bool initialized = false;
+
+	if (initialized)
+		return;
+	initialized = true;
+	(void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+}
+
 static int index_open_db(struct mail_index *index, const char **error_r)
 {
 	struct stat st;
 	int ret;
 
+	index_sqlite_init();
 	ret = sqlite3_open_v2(index->path, &index->db,
 		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			SQLITE_OPEN_NOMUTEX, NULL);
@@ -474,10 +500,16 @@ static int index_configure(struct mail_index *index, unsigned int busy_msecs,
 	if (index_exec_db(index->db, "PRAGMA journal_mode = WAL", error_r) < 0)
 		return -1;
 	/* The index is a cache: NORMAL loses at most the last commits on a
-	   power failure, which the next sync recomputes from the store. */
+	   power failure, which the next sync recomputes from the store.
+	   Reads go through a shared mapping of the file (pages shared by
+	   every session and process), so each connection's private page
+	   cache stays small: it holds pages read from the WAL and written
+	   pages. */
 	if (index_exec_db(index->db, "PRAGMA synchronous = NORMAL",
 			error_r) < 0 ||
-	    index_exec_db(index->db, "PRAGMA cache_size = -1024",
+	    index_exec_db(index->db, "PRAGMA cache_size = -"
+			MAIL_INDEX_STR(MAIL_INDEX_CACHE_KIB), error_r) < 0 ||
+	    index_exec_db(index->db, "PRAGMA mmap_size = 268435456",
 			error_r) < 0 ||
 	    index_exec_db(index->db, "PRAGMA temp_store = MEMORY",
 			error_r) < 0)
@@ -783,6 +815,20 @@ static void mail_index_assert_idle(struct mail_index *index)
 	}
 }
 
+/* Sets the page cache size; shrinking it frees the pages over the new
+   size. */
+static void index_set_cache_size(struct mail_index *index, unsigned int kib)
+{
+	sqlite3_stmt *stmt = mail_index_stmt(index,
+		kib == MAIL_INDEX_CACHE_KIB ?
+		"PRAGMA cache_size = -" MAIL_INDEX_STR(MAIL_INDEX_CACHE_KIB) :
+		"PRAGMA cache_size = -"
+		MAIL_INDEX_STR(MAIL_INDEX_WRITE_CACHE_KIB));
+
+	if (stmt != NULL)
+		(void)mail_index_step(index, stmt);
+}
+
 int mail_index_begin_write(struct mail_index *index)
 {
 	if (index->write_depth > 0) {
@@ -798,6 +844,7 @@ int mail_index_begin_write(struct mail_index *index)
 	if (mail_index_exec(index, "BEGIN IMMEDIATE") < 0)
 		return -1;
 	index->write_depth = 1;
+	index_set_cache_size(index, MAIL_INDEX_WRITE_CACHE_KIB);
 	return 0;
 }
 
@@ -816,18 +863,26 @@ int mail_index_begin_read(struct mail_index *index)
 
 int mail_index_commit(struct mail_index *index)
 {
+	int ret;
+
 	if (index->read_depth > 0) {
 		if (--index->read_depth > 0 || index->write_depth > 0)
 			return 0;
-		return mail_index_exec(index, "COMMIT");
+		ret = mail_index_exec(index, "COMMIT");
+		/* what the transaction read from the WAL: an idle session
+		   keeps no pages */
+		(void)sqlite3_db_release_memory(index->db);
+		return ret;
 	}
 	i_assert(index->write_depth > 0);
 	if (--index->write_depth > 0)
 		return 0;
 	if (mail_index_exec(index, "COMMIT") < 0) {
 		(void)sqlite3_exec(index->db, "ROLLBACK", NULL, NULL, NULL);
+		index_set_cache_size(index, MAIL_INDEX_CACHE_KIB);
 		return -1;
 	}
+	index_set_cache_size(index, MAIL_INDEX_CACHE_KIB);
 	return 0;
 }
 
@@ -844,6 +899,7 @@ void mail_index_rollback(struct mail_index *index)
 		}
 	}
 	(void)sqlite3_exec(index->db, "ROLLBACK", NULL, NULL, NULL);
+	index_set_cache_size(index, MAIL_INDEX_CACHE_KIB);
 }
 
 bool mail_index_in_write(const struct mail_index *index)
