@@ -272,6 +272,17 @@ static void test_search_text(void)
 	/* substrings inside words, short keys */
 	test_assert_strcmp(search_str(arg_str(SEARCH_BODY, "arterly")), "5");
 	test_assert_strcmp(search_str(arg_str(SEARCH_BODY, "oo")), "1 2");
+	test_assert_strcmp(search_str(arg_str(SEARCH_BODY, "eathe")), "1");
+	test_assert_strcmp(search_str(arg_str(SEARCH_BODY, "ein")), "2");
+	test_assert_strcmp(search_str(arg_str(SEARCH_BODY, "ÜNCH")), "3");
+	test_assert_strcmp(search_str(arg_str(SEARCH_BODY, "uarterl")), "5");
+	/* across words and across a QP soft line break */
+	test_assert_strcmp(search_str(arg_str(SEARCH_BODY, "ather is fi")),
+		"1");
+	test_assert_strcmp(search_str(arg_str(SEARCH_BODY, "nlein t")), "2");
+	test_assert_strcmp(search_str(arg_str(SEARCH_BODY, "weathers")), "");
+	test_assert_strcmp(search_str(arg_str(SEARCH_TEXT, "xample.c")),
+		"1 2 3 4 5");
 	test_assert_strcmp(search_str(arg_str(SEARCH_BODY, "")),
 		"1 2 3 4 5");
 	/* quotes in the key don't break the FTS query */
