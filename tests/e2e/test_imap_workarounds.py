@@ -38,9 +38,6 @@ def test_unknown_workaround_is_a_config_error(make_server):
             in proc.stderr + proc.stdout), proc.stderr
 
 
-@pytest.mark.xfail(harness.server_kind().name == "roost", strict=True,
-                   reason="storage checks the names of existing mailboxes "
-                   "only for existence (SELECT foo/ says NONEXISTENT)")
 def test_trailing_separator_refused_without_workaround(make_server):
     srv = workaround_server(make_server, "")
     c = session(srv)
@@ -73,9 +70,6 @@ def test_tb_extra_mailbox_sep(make_server):
         '* LIST (\\HasNoChildren) "/" INBOX'])
 
 
-@pytest.mark.xfail(harness.server_kind().name == "roost", strict=True,
-                   reason="storage checks the names of existing mailboxes "
-                   "only for existence (SELECT foo/ says NONEXISTENT)")
 def test_tb_extra_mailbox_sep_forgives_only_one(make_server):
     srv = workaround_server(make_server, "tb-extra-mailbox-sep")
     c = session(srv)
