@@ -151,6 +151,17 @@ static int mailbox_resolve(struct mail_user *user, const char *vname,
 	return 0;
 }
 
+/* Dovecot treats an auto = create/subscribe mailbox as always existing:
+   opening one that is missing (deleted) creates it again. */
+static bool mailbox_is_auto(struct mail_namespace *ns,
+	const char *storage_name)
+{
+	const struct mailbox_setting *set =
+		mail_namespace_find_setting(ns, storage_name);
+
+	return set != NULL && set->autocreate != MAILBOX_AUTO_NO;
+}
+
 int mailbox_exists(struct mail_user *user, const char *vname,
 	enum mailbox_existence *existence_r)
 {
@@ -168,9 +179,14 @@ int mailbox_exists(struct mail_user *user, const char *vname,
 		else if (ret == 0 && !storage->ops->name_is_valid(storage,
 				storage_name))
 			*existence_r = MAILBOX_EXISTENCE_NONE;
-		else if (ret == 0)
+		else if (ret == 0) {
 			ret = storage->ops->mailbox_exists(storage,
 				storage_name, existence_r);
+			if (ret == 0 &&
+			    *existence_r != MAILBOX_EXISTENCE_SELECT &&
+			    mailbox_is_auto(ns, storage_name))
+				*existence_r = MAILBOX_EXISTENCE_SELECT;
+		}
 	} SCRATCH_END;
 	if (ret < 0) {
 		enum mail_error error;
@@ -304,7 +320,7 @@ int mailbox_delete(struct mail_user *user, const char *vname)
 	struct mail_storage *storage;
 	enum mailbox_existence existence;
 	const char *storage_name, *path, *problem;
-	bool children;
+	bool children, skip = false;
 	int ret = 0;
 
 	mail_user_clear_error(user);
@@ -334,6 +350,10 @@ int mailbox_delete(struct mail_user *user, const char *vname)
 		} else if (storage->ops->mailbox_exists(storage, storage_name,
 				&existence) < 0) {
 			ret = -1;
+		} else if (existence == MAILBOX_EXISTENCE_NONE &&
+			   mailbox_is_auto(ns, storage_name)) {
+			/* Dovecot creates it to delete it: nothing to do */
+			skip = true;
 		} else if (existence == MAILBOX_EXISTENCE_NONE) {
 			mail_user_set_error(user, MAIL_ERROR_NOTFOUND,
 				t_printf("Mailbox doesn't exist: %s", vname));
@@ -345,7 +365,7 @@ int mailbox_delete(struct mail_user *user, const char *vname)
 				"Mailbox has children, delete them first");
 			ret = -1;
 		}
-		if (ret == 0) {
+		if (ret == 0 && !skip) {
 			path = t_strdup(storage->ops->mailbox_get_path(storage,
 				storage_name));
 			ret = storage->ops->mailbox_delete(storage,
@@ -808,11 +828,13 @@ static int mailbox_open_backend(struct mail_user *user, const char *vname,
 			&existence) < 0)
 		return -1;
 	if (existence != MAILBOX_EXISTENCE_SELECT) {
-		if ((flags & MAILBOX_OPEN_AUTOCREATE) == 0 ||
+		bool create = (flags & MAILBOX_OPEN_AUTOCREATE) != 0 ||
+			mailbox_is_auto(ns, storage_name);
+
+		if (!create ||
 		    storage->ops->mailbox_create(storage, storage_name,
 			    false) < 0) {
-			if ((flags & MAILBOX_OPEN_AUTOCREATE) == 0 ||
-			    user->error == MAIL_ERROR_EXISTS) {
+			if (!create || user->error == MAIL_ERROR_EXISTS) {
 				mail_user_set_error(user, MAIL_ERROR_NOTFOUND,
 					t_printf("Mailbox doesn't exist: %s",
 						vname));

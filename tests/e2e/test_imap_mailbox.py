@@ -810,6 +810,30 @@ def test_auto_mailboxes_at_login(srv):
     assert os.path.isdir(maildir_path(srv, "alice", "Trash"))
 
 
+def test_auto_mailboxes_always_exist(srv):
+    """Dovecot treats auto = create/subscribe mailboxes as existing even
+    after DELETE: opening one creates it again, deleting a missing one
+    succeeds, SUBSCRIBE accepts it; RENAME and CREATE see the disk."""
+    c = session(srv)
+    assert cmd(c, "DELETE Drafts") == ([], "OK Delete completed.")
+    assert not os.path.isdir(maildir_path(srv, "alice", "Drafts"))
+    assert ok(c, "STATUS Drafts (MESSAGES)") == [
+        "* STATUS Drafts (MESSAGES 0)"]
+    assert os.path.isdir(maildir_path(srv, "alice", "Drafts"))
+    assert cmd(c, "DELETE Trash") == ([], "OK Delete completed.")
+    assert cmd(c, "DELETE Trash") == ([], "OK Delete completed.")
+    assert cmd(c, "SUBSCRIBE Trash") == ([], "OK Subscribe completed.")
+    assert cmd(c, "RENAME Trash T2") == (
+        [], "NO [NONEXISTENT] Mailbox doesn't exist: Trash.")
+    assert "Trash" in list_lines(ok(c, 'LIST "" *'))
+    untagged, tagged = cmd(c, "SELECT Trash")
+    assert tagged == "OK [READ-WRITE] Select completed."
+    assert os.path.isdir(maildir_path(srv, "alice", "Trash"))
+    ok(c, "UNSELECT")
+    assert cmd(c, "DELETE Trash") == ([], "OK Delete completed.")
+    assert cmd(c, "CREATE Trash") == ([], "OK Create completed.")
+
+
 def test_capabilities(make_server):
     srv = make_server(extra_config=NS_CONFIG)
     c = srv.imap()
