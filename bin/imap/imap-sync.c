@@ -300,11 +300,11 @@ static int sync_run(struct imap_client *client, unsigned int flags,
 			ch.recent));
 		client->sync.recent_count = ch.recent;
 	}
-	/* NO_EXPUNGES may have held some back: treated as delayed, which
-	   at worst repeats an older HIGHESTMODSEQ. */
-	client->sync.expunges_pending =
-		(flags & IMAP_SYNC_FLAG_NO_EXPUNGES) != 0;
-	if (imap_client_has_enabled(client, IMAP_FEATURE_CONDSTORE)) {
+	client->sync.expunges_pending = ch.expunges_delayed;
+	/* Dovecot 2.3 announces a raised HIGHESTMODSEQ after a command only
+	   to QRESYNC clients (a CONDSTORE client learns it from SELECT,
+	   STATUS and the MODSEQs it fetches). */
+	if (imap_client_has_enabled(client, IMAP_FEATURE_QRESYNC)) {
 		*modseq_r = sync_highestmodseq(client, ch.highest_modseq,
 			client->sync.expunges_pending);
 	}

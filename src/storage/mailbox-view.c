@@ -708,6 +708,7 @@ static int mailbox_sync_once(struct mailbox *box,
 		box->keywords_str == NULL ? "" : box->keywords_str) != 0;
 	changes_r->uidnext = box->uidnext;
 	changes_r->highest_modseq = box->highest_modseq;
+	changes_r->expunges_delayed = box->pending_expunges_count > 0;
 	return 0;
 }
 

@@ -590,6 +590,10 @@ struct mailbox_changes {
 	bool mailbox_deleted;
 	uint32_t uidnext;
 	uint64_t highest_modseq;
+	/* MAILBOX_SYNC_FLAG_NO_EXPUNGES held expunges back: the view still
+	   has messages that are gone (Dovecot's sync_delayed_expunges; IMAP
+	   then announces no HIGHESTMODSEQ above what preceded them). */
+	bool expunges_delayed;
 };
 
 /*

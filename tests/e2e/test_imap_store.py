@@ -215,3 +215,81 @@ def test_store_seen_by_other_session(make_server):
     assert flags_of(all_flags_items(a)[1]) == ["\\Answered", "\\Draft"]
     a.close()
     b.close()
+
+
+def status_highestmodseq(w):
+    untagged, tagged = w.command("STATUS INBOX (HIGHESTMODSEQ)")
+    assert tagged.startswith("OK"), tagged
+    return int(re.search(rb"HIGHESTMODSEQ (\d+)", untagged[0]).group(1))
+
+
+def test_store_highestmodseq_condstore_only(make_server):
+    """Dovecot 2.3 tells a CONDSTORE (not QRESYNC) client a raised
+    HIGHESTMODSEQ only at SELECT, ENABLE and STATUS: the tagged replies
+    of STORE, FETCH, SEARCH and NOOP carry none, whatever another session
+    did (they used to carry the stale SELECT value after a non-UID
+    STORE)."""
+    server, a = start_selected(make_server)
+    b = imapwire.connect(server)
+    b.command("SELECT INBOX")
+    untagged, tagged = a.command("ENABLE CONDSTORE")
+    assert tagged == "OK Enabled.", tagged
+    for text in ("STORE 1 +FLAGS (\\Seen)", "STORE 2 +FLAGS.SILENT "
+                 "(\\Seen)", "FETCH 1 (MODSEQ)", "UID STORE 3 +FLAGS "
+                 "(\\Seen)"):
+        untagged, tagged = a.command(text)
+        assert "HIGHESTMODSEQ" not in tagged, (text, tagged)
+    b.command("APPEND INBOX {1+}\r\nx")
+    b.command("STORE 4 +FLAGS (\\Deleted)")
+    b.command("EXPUNGE")
+    for text in ("FETCH 1 (FLAGS)", "SEARCH ALL", "NOOP", "NOOP"):
+        untagged, tagged = a.command(text)
+        assert "HIGHESTMODSEQ" not in tagged, (text, tagged)
+        assert not any(b"HIGHESTMODSEQ" in u for u in untagged), untagged
+    a.close()
+    b.close()
+
+
+def test_store_highestmodseq_qresync(make_server):
+    """QRESYNC (RFC 7162 §3.2.10, as Dovecot): the tagged OK carries the
+    HIGHESTMODSEQ the command raised when the client could not learn it
+    from the MODSEQs it was sent (EXISTS, VANISHED); while a non-UID
+    command holds an expunge back it carries the value from before the
+    expunge, which is the current one as of the client's own last
+    change, never the older SELECT value."""
+    server, a = start_selected(make_server)
+    b = imapwire.connect(server)
+    b.command("SELECT INBOX")
+    untagged, tagged = a.command("ENABLE QRESYNC")
+    assert tagged == "OK Enabled.", tagged
+    # own changes: the MODSEQs sent are the highest, nothing more
+    untagged, tagged = a.command("STORE 1 +FLAGS (\\Seen)")
+    assert tagged == "OK Store completed.", tagged
+    untagged, tagged = a.command("STORE 4 +FLAGS.SILENT (\\Deleted)")
+    assert tagged == "OK Store completed.", tagged
+    own = status_highestmodseq(a)
+    # a new message by another session: EXISTS raises it
+    b.command("APPEND INBOX {1+}\r\nx")
+    untagged, tagged = a.command("FETCH 1 (FLAGS)")
+    assert b"* 5 EXISTS" in untagged, untagged
+    after_append = status_highestmodseq(a)
+    assert after_append > own
+    assert tagged == "OK [HIGHESTMODSEQ %d] Fetch completed." % \
+        after_append, tagged
+    # another session expunges 4: held back from a non-UID STORE, whose
+    # reply keeps the pre-expunge value (that of the append), not the
+    # SELECT one
+    b.command("EXPUNGE")
+    untagged, tagged = a.command("STORE 2 +FLAGS (\\Seen)")
+    assert not any(b"VANISHED" in u for u in untagged), untagged
+    assert tagged == "OK [HIGHESTMODSEQ %d] Store completed." % \
+        after_append, tagged
+    # a UID command reports the expunge and the current value
+    untagged, tagged = a.command("UID FETCH 1 (FLAGS)")
+    assert b"* VANISHED 4" in untagged, untagged
+    assert tagged == "OK [HIGHESTMODSEQ %d] Fetch completed." % \
+        status_highestmodseq(a), tagged
+    untagged, tagged = a.command("NOOP")
+    assert tagged == "OK NOOP completed.", tagged
+    a.close()
+    b.close()
