@@ -8,6 +8,7 @@
 #include "lib.h"
 #include "test-storage-common.h"
 #include "storage.h"
+#include "storage-private.h"
 #include "str.h"
 #include "test-common.h"
 
@@ -253,11 +254,64 @@ static void test_uidlist_is_authority(void)
 	test_end();
 }
 
+/* Two sessions of one user in one process share the index connection;
+   the first one ending leaves the other working. */
+static void test_index_shared_by_sessions(void)
+{
+	struct test_user tu, tu2;
+	struct mailbox *box, *box2;
+	struct mailbox_changes changes;
+	struct mail_data data;
+	struct mail *mail;
+	struct arena *arena = arena_create("t", 1024);
+
+	test_begin("sessions of one user share the index connection");
+	test_user_init(&tu, "idx-shared", NULL);
+	populate(&tu);
+	test_user_clone(&tu, &tu2);
+	box = test_open(tu.user, "INBOX");
+	box2 = test_open(tu2.user, "INBOX");
+	test_assert(tu.user->index != NULL &&
+		tu.user->index == tu2.user->index);
+	SCRATCH_BEGIN {
+		(void)test_save(tu2.user, "INBOX", "Subject: third\n\nx\n",
+			0, NULL);
+	} SCRATCH_END;
+	test_assert(mailbox_sync(box, 0, arena, &changes) == 0 &&
+		mailbox_get_count(box) == 3);
+	mailbox_close(&box);
+	mail_user_destroy(&tu.user);
+	/* the other session still reads and writes */
+	SCRATCH_BEGIN {
+		(void)test_save(tu2.user, "INBOX", "Subject: fourth\n\ny\n",
+			0, NULL);
+	} SCRATCH_END;
+	test_assert(mailbox_sync(box2, 0, arena, &changes) == 0 &&
+		mailbox_get_count(box2) == 4);
+	mail = mail_alloc(box2);
+	mail_set_seq(mail, 4);
+	test_assert(mail_get_data(mail, &data) == 0 &&
+		data.physical_size == strlen("Subject: fourth\n\ny\n") &&
+		memcmp(data.mapped, "Subject: fourth", 15) == 0);
+	mail_free(&mail);
+	mailbox_close(&box2);
+	/* a new session after both ended opens it again */
+	test_user_reopen(&tu);
+	box = test_open(tu.user, "INBOX");
+	test_assert(mailbox_get_count(box) == 4);
+	mailbox_close(&box);
+	test_user_deinit(&tu2);
+	test_user_deinit(&tu);
+	arena_destroy(&arena);
+	test_end();
+}
+
 int main(void)
 {
 	static void (*const tests[])(void) = {
 		test_index_damage,
 		test_index_replaced_under_session,
+		test_index_shared_by_sessions,
 		test_uidlist_is_authority,
 		NULL
 	};

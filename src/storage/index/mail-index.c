@@ -49,7 +49,20 @@ struct mail_index {
 	unsigned int busy_timeout_msecs;
 	uint64_t busy_start_usecs;
 	bool corrupted;
+	/* sessions of this process using the connection */
+	unsigned int refcount;
+	/* in open_indexes (a replaced or corrupted database leaves the
+	   list, its last users keep it until they notice) */
+	struct mail_index *next_open;
+	bool listed;
 };
+
+/* The databases open in this process.  Sessions of one user share the
+   connection, and with it the page cache, the parsed schema and the
+   prepared statements: an idle session costs little more than its view.
+   The process is single-threaded and no transaction or statement spans
+   a return to the event loop, so sharing is safe. */
+static struct mail_index *open_indexes;
 
 static const char *const schema_sql[] = {
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
@@ -657,11 +670,38 @@ static int index_open_or_rebuild(struct mail_index *index,
 	return -1;
 }
 
+static void index_unlist(struct mail_index *index)
+{
+	struct mail_index **p;
+
+	if (!index->listed)
+		return;
+	for (p = &open_indexes; *p != NULL; p = &(*p)->next_open) {
+		if (*p == index) {
+			*p = index->next_open;
+			break;
+		}
+	}
+	index->listed = false;
+}
+
 int mail_index_open(const char *dir, const struct mail_index_settings *set,
 	struct mail_index **index_r, const char **error_r)
 {
 	struct mail_index *index;
 
+	for (index = open_indexes; index != NULL; index = index->next_open) {
+		if (strcmp(index->dir, dir) == 0)
+			break;
+	}
+	if (index != NULL) {
+		if (!mail_index_need_reopen(index)) {
+			index->refcount++;
+			*index_r = index;
+			return 0;
+		}
+		index_unlist(index);
+	}
 	if (mkdir_parents(dir, 0700) < 0) {
 		*error_r = t_printf("mkdir(%s) failed: %s", dir,
 			strerror(errno));
@@ -680,6 +720,10 @@ int mail_index_open(const char *dir, const struct mail_index_settings *set,
 		return -1;
 	}
 	index->stmts = hash_create(false);
+	index->refcount = 1;
+	index->next_open = open_indexes;
+	index->listed = true;
+	open_indexes = index;
 	*index_r = index;
 	return 0;
 }
@@ -691,6 +735,10 @@ void mail_index_close(struct mail_index **_index)
 	if (index == NULL)
 		return;
 	*_index = NULL;
+	i_assert(index->refcount > 0);
+	if (--index->refcount > 0)
+		return;
+	index_unlist(index);
 	if (index->write_depth > 0 || index->read_depth > 0)
 		(void)sqlite3_exec(index->db, "ROLLBACK", NULL, NULL, NULL);
 	index_close_db(index);

@@ -39,7 +39,10 @@ struct mail_index_settings {
 };
 
 /*
- * Opens (creating when missing) the database in dir.  A database that is
+ * Opens (creating when missing) the database in dir, or takes another
+ * reference to the connection this process has open for dir already
+ * (sessions of one user share it, mail_index_close() drops the
+ * reference).  A database that is
  * not an SQLite file, is truncated, has another schema version or fails
  * SQLite's checks is moved aside to "<name>.broken" and recreated, with a
  * warning logged; so is a missing one when set->store_exists.  Creates dir
@@ -48,7 +51,8 @@ struct mail_index_settings {
  */
 int mail_index_open(const char *dir, const struct mail_index_settings *set,
 	struct mail_index **index_r, const char **error_r);
-/* Finalises statements and closes the database.  *index becomes NULL. */
+/* Drops the reference; the last one finalises statements and closes the
+   database.  *index becomes NULL. */
 void mail_index_close(struct mail_index **index);
 
 /* The database handle (valid until close). */
