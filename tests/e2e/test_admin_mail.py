@@ -10,6 +10,7 @@ serves the module."""
 import os
 import pwd
 import re
+import sqlite3
 import subprocess
 import time
 
@@ -330,6 +331,14 @@ def test_index_then_search(srv):
     deliver(srv, u, body="Subject: one\n\nneedle in a haystack\n")
     deliver(srv, u, body="Subject: two\n\nnothing here\n")
     check(adm(srv, "index", "-u", u, "*"))
+    if srv.kind.name == "roost":
+        # Both messages are in the index with their parse cache and
+        # full text before any client looked at them.
+        db = sqlite3.connect("file:%s?mode=ro" % os.path.join(
+            srv.mail_dir, u, "roost-index.sqlite"), uri=True)
+        rows = db.execute("SELECT cached, fts FROM mail").fetchall()
+        db.close()
+        assert rows == [(1, 1), (1, 1)], rows
     check(adm(srv, "index", "-u", u, "-n", "100", "INBOX"))
     p = check(adm(srv, "index", "-u", u, "Nope"))
     assert p.stdout == "" and p.stderr == ""
