@@ -411,3 +411,35 @@ def test_o_setting_applies_to_users_mail(srv):
     # A name that is no setting is ignored, as doveadm does.
     check(adm(srv, "-o", "no_such_setting=1", "mailbox", "list", "-u",
               "mcreate", "INBOX"))
+
+
+@pytest.mark.skipif(not harness.is_root(), reason="needs root to switch")
+def test_not_root(srv):
+    """Not running as root, only users with the tool's own uid/gid can
+    be served: files could not be given to anybody else."""
+    pw = pwd.getpwnam(srv.mail_user)
+    check(adm(srv, "mailbox", "create", "-u", "mcreate", "AsUser"))
+
+    def as_ids(uid, gid, *args):
+        return subprocess.run(["setpriv", "--reuid=%d" % uid,
+                               "--regid=%d" % gid, "--clear-groups",
+                               srv.kind.admin, "-c", srv.config_path]
+                              + list(args), stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True,
+                              timeout=60, cwd="/")
+    if srv.kind.name == "roost":
+        # (Dovecot's auth refuses the userdb lookup here: the userdb
+        # reply has no uid to compare with the client's.)
+        p = check(as_ids(pw.pw_uid, pw.pw_gid, "mailbox", "list", "-u",
+                         "mcreate", "AsUser"))
+        assert p.stdout == "AsUser\n"
+    nobody = pwd.getpwnam("nobody")
+    p = check(as_ids(nobody.pw_uid, nobody.pw_gid, "mailbox", "list", "-u",
+                     "mcreate", "*"), 75)
+    assert p.stdout == ""
+    if srv.kind.name == "roost":
+        assert p.stderr == (
+            "roostadm(mcreate): Error: Couldn't drop privileges: Can't "
+            "switch to uid %d gid %d for user mcreate: the roostadm "
+            "process is not running as root\n" % (pw.pw_uid, pw.pw_gid))
