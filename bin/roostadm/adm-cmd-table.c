@@ -26,6 +26,55 @@ const struct adm_cmd adm_cmd_table[] = {
 		.func = cmd_auth_test,
 	},
 	{
+		.name = "copy",
+		.usage = ADM_MAIL_USAGE "<destination> [user <source user>] "
+			 "<search query>",
+		.options = ADM_MAIL_OPTIONS,
+		.min_args = 2,
+		.max_args = ADM_CMD_ARGS_UNLIMITED,
+		.func = cmd_copy,
+	},
+	{
+		.name = "expunge",
+		.usage = ADM_MAIL_USAGE "[-m] <search query>",
+		.options = ADM_MAIL_OPTIONS "m",
+		.min_args = 1,
+		.max_args = ADM_CMD_ARGS_UNLIMITED,
+		.func = cmd_expunge,
+	},
+	{
+		.name = "fetch",
+		.usage = ADM_MAIL_USAGE "<fields> <search query>",
+		.options = ADM_MAIL_OPTIONS,
+		.min_args = 2,
+		.max_args = ADM_CMD_ARGS_UNLIMITED,
+		.func = cmd_fetch,
+	},
+	{
+		.name = "flags add",
+		.usage = ADM_MAIL_USAGE "<flags> <search query>",
+		.options = ADM_MAIL_OPTIONS,
+		.min_args = 2,
+		.max_args = ADM_CMD_ARGS_UNLIMITED,
+		.func = cmd_flags_add,
+	},
+	{
+		.name = "flags remove",
+		.usage = ADM_MAIL_USAGE "<flags> <search query>",
+		.options = ADM_MAIL_OPTIONS,
+		.min_args = 2,
+		.max_args = ADM_CMD_ARGS_UNLIMITED,
+		.func = cmd_flags_remove,
+	},
+	{
+		.name = "flags replace",
+		.usage = ADM_MAIL_USAGE "<flags> <search query>",
+		.options = ADM_MAIL_OPTIONS,
+		.min_args = 2,
+		.max_args = ADM_CMD_ARGS_UNLIMITED,
+		.func = cmd_flags_replace,
+	},
+	{
 		.name = "force-resync",
 		.usage = ADM_MAIL_USAGE "[-f] <mailbox mask>",
 		.options = ADM_MAIL_OPTIONS "f",
@@ -114,6 +163,15 @@ const struct adm_cmd adm_cmd_table[] = {
 		.func = cmd_mailbox_unsubscribe,
 	},
 	{
+		.name = "move",
+		.usage = ADM_MAIL_USAGE "<destination> [user <source user>] "
+			 "<search query>",
+		.options = ADM_MAIL_OPTIONS,
+		.min_args = 2,
+		.max_args = ADM_CMD_ARGS_UNLIMITED,
+		.func = cmd_move,
+	},
+	{
 		.name = "pw",
 		.usage = "[-l] [-p plaintext] [-r rounds] [-s scheme] "
 			 "[-t hash] [-u user] [-V]",
@@ -137,6 +195,14 @@ const struct adm_cmd adm_cmd_table[] = {
 		.min_args = 0,
 		.max_args = 0,
 		.func = cmd_save,
+	},
+	{
+		.name = "search",
+		.usage = ADM_MAIL_USAGE "<search query>",
+		.options = ADM_MAIL_OPTIONS,
+		.min_args = 1,
+		.max_args = ADM_CMD_ARGS_UNLIMITED,
+		.func = cmd_search,
 	},
 	{
 		.name = "stop",

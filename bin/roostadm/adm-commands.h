@@ -47,5 +47,15 @@ void cmd_force_resync(struct adm_cmd_context *cctx);
 void cmd_index(struct adm_cmd_context *cctx);
 /* save: a message from stdin into a mailbox. */
 void cmd_save(struct adm_cmd_context *cctx);
+/* search, fetch, expunge, flags add|remove|replace, copy, move: doveadm's
+   search query language (adm-query.h, cmd-search.c ... cmd-copy.c). */
+void cmd_search(struct adm_cmd_context *cctx);
+void cmd_fetch(struct adm_cmd_context *cctx);
+void cmd_expunge(struct adm_cmd_context *cctx);
+void cmd_flags_add(struct adm_cmd_context *cctx);
+void cmd_flags_remove(struct adm_cmd_context *cctx);
+void cmd_flags_replace(struct adm_cmd_context *cctx);
+void cmd_copy(struct adm_cmd_context *cctx);
+void cmd_move(struct adm_cmd_context *cctx);
 
 #endif

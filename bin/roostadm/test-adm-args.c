@@ -110,6 +110,38 @@ void cmd_save(struct adm_cmd_context *cctx)
 {
 	record(cctx, "save");
 }
+void cmd_search(struct adm_cmd_context *cctx)
+{
+	record(cctx, "search");
+}
+void cmd_fetch(struct adm_cmd_context *cctx)
+{
+	record(cctx, "fetch");
+}
+void cmd_expunge(struct adm_cmd_context *cctx)
+{
+	record(cctx, "expunge");
+}
+void cmd_flags_add(struct adm_cmd_context *cctx)
+{
+	record(cctx, "flags add");
+}
+void cmd_flags_remove(struct adm_cmd_context *cctx)
+{
+	record(cctx, "flags remove");
+}
+void cmd_flags_replace(struct adm_cmd_context *cctx)
+{
+	record(cctx, "flags replace");
+}
+void cmd_copy(struct adm_cmd_context *cctx)
+{
+	record(cctx, "copy");
+}
+void cmd_move(struct adm_cmd_context *cctx)
+{
+	record(cctx, "move");
+}
 
 static int parse(const char *optstring, const char *const *argv,
 	struct adm_args *args_r, const char **error_r)
@@ -291,6 +323,13 @@ static void test_auth_info(void)
 static const char usage_all[] =
 	"usage: roostadm [-Dv] [-f <formatter>] <command> [<args>]\n"
 	"  auth         lookup|test\n"
+	"  copy         [-u <user>|-A] [-S <socket_path>] <destination> "
+	"[user <source user>] <search query>\n"
+	"  expunge      [-u <user>|-A] [-S <socket_path>] [-m] "
+	"<search query>\n"
+	"  fetch        [-u <user>|-A] [-S <socket_path>] <fields> "
+	"<search query>\n"
+	"  flags        add|remove|replace\n"
 	"  force-resync [-u <user>|-A] [-S <socket_path>] [-f] "
 	"<mailbox mask>\n"
 	"  help         [<cmd>]\n"
@@ -299,10 +338,13 @@ static const char usage_all[] =
 	"  log          errors\n"
 	"  mailbox      create|delete|list|rename|status|subscribe|"
 	"unsubscribe\n"
+	"  move         [-u <user>|-A] [-S <socket_path>] <destination> "
+	"[user <source user>] <search query>\n"
 	"  pw           [-l] [-p plaintext] [-r rounds] [-s scheme] "
 	"[-t hash] [-u user] [-V]\n"
 	"  reload       \n"
 	"  save         [-u <user>|-A] [-S <socket_path>] [-m mailbox]\n"
+	"  search       [-u <user>|-A] [-S <socket_path>] <search query>\n"
 	"  stop         \n"
 	"  user         [-a <userdb socket path>] [-x <auth info>] "
 	"[-f field] [-e <value>] [-u] <user mask> [<user mask> [...]]\n";

@@ -1,0 +1,476 @@
+/*
+ * cmd-fetch.c - roostadm fetch: doveadm 2.3's "doveadm fetch <fields>
+ * <search query>", one output row per matching message with the named
+ * fields (default formatter "pager": "field: value" lines, rows
+ * separated by a form feed line), values formatted as doveadm's.
+ */
+#include "lib.h"
+#include "arena.h"
+#include "buf.h"
+#include "str.h"
+#include "rfc2047.h"
+#include "adm.h"
+#include "adm-cmd.h"
+#include "adm-commands.h"
+#include "adm-mail.h"
+#include "adm-print.h"
+#include "adm-query.h"
+#include "adm-query-cmd.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+
+struct fetch_msg {
+	struct adm_print *print;
+	struct adm_query_box *qbox;
+	struct mail *mail;
+	uint32_t seq;
+};
+
+/* Prints the field's value; 0, or -1 (storage error on the user). */
+typedef int fetch_func_t(struct fetch_msg *msg, const char *param);
+
+struct fetch_field {
+	const char *name;
+	fetch_func_t *func;
+	/* hdr.<name>: the header name, and whether .utf8 decodes it */
+	const char *param;
+	bool utf8;
+};
+
+struct fetch_cmd {
+	struct fetch_field *fields;
+	unsigned int count;
+	const struct adm_query_arg *query;
+};
+
+/* Appends to an unbounded buffer (which can't fail). */
+static void append(struct buf *out, const char *sep, const char *str)
+{
+	if ((out->used > 0 && buf_append_str(out, sep) < 0) ||
+	    buf_append_str(out, str) < 0)
+		i_panic("unbounded buffer refused data");
+}
+
+static int fetch_user(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+{
+	adm_print(msg->print, mail_user_get_username(msg->qbox->user));
+	return 0;
+}
+
+static int fetch_mailbox(struct fetch_msg *msg,
+	const char *param ATTR_UNUSED)
+{
+	adm_print(msg->print, msg->qbox->vname);
+	return 0;
+}
+
+static int fetch_mailbox_guid(struct fetch_msg *msg,
+	const char *param ATTR_UNUSED)
+{
+	adm_print(msg->print, msg->qbox->guid);
+	return 0;
+}
+
+static int fetch_seq(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+{
+	adm_print_num(msg->print, msg->seq);
+	return 0;
+}
+
+static int fetch_uid(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+{
+	adm_print_num(msg->print, mail_get_uid(msg->mail));
+	return 0;
+}
+
+static int fetch_guid(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+{
+	const char *guid;
+
+	if (mail_get_guid(msg->mail, &guid) < 0)
+		return -1;
+	adm_print(msg->print, guid);
+	return 0;
+}
+
+static int fetch_flags(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+{
+	static const struct {
+		enum mail_flags flag;
+		const char *name;
+	} names[] = {
+		{ MAIL_ANSWERED, "\\Answered" },
+		{ MAIL_FLAGGED, "\\Flagged" },
+		{ MAIL_DELETED, "\\Deleted" },
+		{ MAIL_SEEN, "\\Seen" },
+		{ MAIL_DRAFT, "\\Draft" },
+		{ MAIL_RECENT, "\\Recent" },
+	};
+	enum mail_flags flags = mail_get_flags(msg->mail);
+	const char *const *keywords;
+	unsigned int count;
+	struct buf out;
+
+	if (mail_get_keywords(msg->mail, &keywords, &count) < 0)
+		return -1;
+	buf_init(&out, scratch_arena(), 128, 0);
+	for (unsigned int i = 0; i < N_ELEMENTS(names); i++) {
+		if ((flags & names[i].flag) != 0) {
+			append(&out, " ", names[i].name);
+		}
+	}
+	for (unsigned int i = 0; i < count; i++) {
+		append(&out, " ", keywords[i]);
+	}
+	adm_print(msg->print, buf_cstr(&out));
+	return 0;
+}
+
+static int fetch_modseq(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+{
+	uint64_t modseq;
+
+	if (mail_get_modseq(msg->mail, &modseq) < 0)
+		return -1;
+	adm_print_num(msg->print, modseq);
+	return 0;
+}
+
+/* The message's bytes as stored, from offset start for size bytes. */
+static int fetch_bytes(struct fetch_msg *msg, bool header, bool body)
+{
+	struct mail_data data;
+	uint64_t hdr_size, hdr_vsize, start = 0, end;
+
+	if (mail_get_data(msg->mail, &data) < 0 ||
+	    mail_get_header_size(msg->mail, &hdr_size, &hdr_vsize) < 0)
+		return -1;
+	end = data.mapped == NULL ? 0 : data.physical_size;
+	if (hdr_size > end)
+		hdr_size = end;
+	if (!header)
+		start = hdr_size;
+	if (!body)
+		end = hdr_size;
+	if (end > start)
+		adm_print_stream(msg->print, data.mapped + start, end - start);
+	adm_print_stream(msg->print, "", 0);
+	return 0;
+}
+
+static int fetch_hdr(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+{
+	return fetch_bytes(msg, true, false);
+}
+
+static int fetch_body(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+{
+	return fetch_bytes(msg, false, true);
+}
+
+static int fetch_text(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+{
+	return fetch_bytes(msg, true, true);
+}
+
+static int fetch_size_physical(struct fetch_msg *msg,
+	const char *param ATTR_UNUSED)
+{
+	uint64_t size;
+
+	if (mail_get_physical_size(msg->mail, &size) < 0)
+		return -1;
+	adm_print_num(msg->print, size);
+	return 0;
+}
+
+static int fetch_size_virtual(struct fetch_msg *msg,
+	const char *param ATTR_UNUSED)
+{
+	uint64_t size;
+
+	if (mail_get_virtual_size(msg->mail, &size) < 0)
+		return -1;
+	adm_print_num(msg->print, size);
+	return 0;
+}
+
+/* doveadm's date layout: local time "YYYY-MM-DD HH:MM:SS". */
+static const char *date_text(time_t t)
+{
+	struct tm tm;
+	char buf[64];
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		return "";
+	return t_strdup(buf);
+}
+
+/* The message date of kind ('r'eceived, 's'ent, 'S'aved). */
+static int get_date(struct fetch_msg *msg, char kind, time_t *date_r,
+	int *tz_r)
+{
+	*tz_r = 0;
+	switch (kind) {
+	case 'r':
+		return mail_get_received_date(msg->mail, date_r, NULL);
+	case 's':
+		return mail_get_sent_date(msg->mail, date_r, tz_r);
+	default:
+		return mail_get_save_date(msg->mail, date_r);
+	}
+}
+
+static int fetch_date(struct fetch_msg *msg, const char *param)
+{
+	time_t date;
+	int tz;
+
+	if (get_date(msg, param[0], &date, &tz) < 0)
+		return -1;
+	if (param[1] == 'u') {
+		adm_print(msg->print, t_printf("%lld", (long long)date));
+	} else if (param[0] == 's') {
+		/* the time in the local zone with the header's zone */
+		adm_print(msg->print, t_printf("%s (%c%02d%02d)",
+			date_text(date), tz < 0 ? '-' : '+',
+			(tz < 0 ? -tz : tz) / 60, (tz < 0 ? -tz : tz) % 60));
+	} else {
+		adm_print(msg->print, date_text(date));
+	}
+	return 0;
+}
+
+/* doveadm prints ENVELOPE, BODY and BODYSTRUCTURE without the outer
+   parentheses of their IMAP form. */
+static void print_unparenthesized(struct adm_print *print, const char *value)
+{
+	size_t len = strlen(value);
+
+	if (len >= 2 && value[0] == '(' && value[len - 1] == ')')
+		value = t_strndup(value + 1, len - 2);
+	adm_print(print, value);
+}
+
+static int fetch_imap_envelope(struct fetch_msg *msg,
+	const char *param ATTR_UNUSED)
+{
+	const char *value;
+
+	if (mail_get_envelope(msg->mail, &value) < 0)
+		return -1;
+	print_unparenthesized(msg->print, value);
+	return 0;
+}
+
+static int fetch_imap_body(struct fetch_msg *msg,
+	const char *param ATTR_UNUSED)
+{
+	const char *value;
+
+	if (mail_get_body(msg->mail, &value) < 0)
+		return -1;
+	print_unparenthesized(msg->print, value);
+	return 0;
+}
+
+static int fetch_imap_bodystructure(struct fetch_msg *msg,
+	const char *param ATTR_UNUSED)
+{
+	const char *value;
+
+	if (mail_get_bodystructure(msg->mail, &value) < 0)
+		return -1;
+	print_unparenthesized(msg->print, value);
+	return 0;
+}
+
+static int fetch_empty(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+{
+	/* pop3.uidl, pop3.order: Maildir keeps neither unless POP3 saved
+	   them, and doveadm prints an empty value then */
+	adm_print(msg->print, "");
+	return 0;
+}
+
+static int fetch_refcount(struct fetch_msg *msg,
+	const char *param ATTR_UNUSED)
+{
+	struct mail_data data;
+	struct stat st;
+
+	if (mail_get_data(msg->mail, &data) < 0)
+		return -1;
+	/* Maildir: the file's hard links (copies share the file) */
+	adm_print_num(msg->print, data.fd >= 0 && fstat(data.fd, &st) == 0 ?
+		(uintmax_t)st.st_nlink : 1);
+	return 0;
+}
+
+static int fetch_hdr_field(struct fetch_msg *msg, const char *param)
+{
+	const char *const *values;
+	const char *name = param;
+	bool utf8 = false;
+	struct buf out;
+	size_t len = strlen(param);
+
+	if (len > 5 && strcmp(param + len - 5, ".utf8") == 0) {
+		name = t_strndup(param, len - 5);
+		utf8 = true;
+	}
+	if (mail_get_headers(msg->mail, name, &values) < 0)
+		return -1;
+	buf_init(&out, scratch_arena(), 128, 0);
+	for (unsigned int i = 0; values[i] != NULL; i++) {
+		const char *value = values[i];
+
+		if (utf8) {
+			value = rfc2047_decode_utf8_dup(scratch_arena(),
+				value, strlen(value));
+		}
+		/* several fields of the name: one per line, as doveadm */
+		if (i > 0 && buf_append_str(&out, "\n") < 0)
+			i_panic("unbounded buffer refused data");
+		append(&out, "", value);
+	}
+	adm_print(msg->print, buf_cstr(&out));
+	return 0;
+}
+
+static const struct fetch_field fetch_fields[] = {
+	{ "user", fetch_user, NULL, false },
+	{ "mailbox", fetch_mailbox, NULL, false },
+	{ "mailbox-guid", fetch_mailbox_guid, NULL, false },
+	{ "seq", fetch_seq, NULL, false },
+	{ "uid", fetch_uid, NULL, false },
+	{ "guid", fetch_guid, NULL, false },
+	{ "flags", fetch_flags, NULL, false },
+	{ "modseq", fetch_modseq, NULL, false },
+	{ "hdr", fetch_hdr, NULL, false },
+	{ "body", fetch_body, NULL, false },
+	{ "text", fetch_text, NULL, false },
+	{ "size.physical", fetch_size_physical, NULL, false },
+	{ "size.virtual", fetch_size_virtual, NULL, false },
+	{ "date.received", fetch_date, "r", false },
+	{ "date.sent", fetch_date, "s", false },
+	{ "date.saved", fetch_date, "S", false },
+	{ "date.received.unixtime", fetch_date, "ru", false },
+	{ "date.sent.unixtime", fetch_date, "su", false },
+	{ "date.saved.unixtime", fetch_date, "Su", false },
+	{ "imap.envelope", fetch_imap_envelope, NULL, false },
+	{ "imap.body", fetch_imap_body, NULL, false },
+	{ "imap.bodystructure", fetch_imap_bodystructure, NULL, false },
+	{ "pop3.uidl", fetch_empty, NULL, false },
+	{ "pop3.order", fetch_empty, NULL, false },
+	{ "refcount", fetch_refcount, NULL, false },
+};
+
+/* doveadm's list of fields in its "Unknown fetch field" message. */
+static void fetch_fields_list(void)
+{
+	(void)fflush(stdout);
+	fputs("Available fetch fields: hdr.<name>", stderr);
+	for (unsigned int i = 0; i < N_ELEMENTS(fetch_fields); i++)
+		fprintf(stderr, " %s", fetch_fields[i].name);
+	fputc('\n', stderr);
+}
+
+/* The fields (space-separated; names are case-insensitive).  An unknown
+   one is fatal, as in doveadm. */
+static void fetch_parse_fields(struct adm_cmd_context *cctx,
+	const char *str, struct fetch_cmd *ctx)
+{
+	char **words = str_split(cctx->arena, str, " ", true);
+	unsigned int n = str_array_length(words), i, j;
+
+	ctx->fields = arena_new(cctx->arena, struct fetch_field, n);
+	for (i = 0; i < n; i++) {
+		const char *name = str_lcase(words[i]);
+		struct fetch_field *field = &ctx->fields[ctx->count++];
+
+		for (j = 0; j < N_ELEMENTS(fetch_fields); j++) {
+			if (strcmp(fetch_fields[j].name, name) == 0)
+				break;
+		}
+		if (j < N_ELEMENTS(fetch_fields)) {
+			*field = fetch_fields[j];
+		} else if (str_begins(name, "hdr.") && name[4] != '\0') {
+			field->name = name;
+			field->func = fetch_hdr_field;
+			field->param = name + 4;
+		} else {
+			fetch_fields_list();
+			adm_fatal("Unknown fetch field: %s", words[i]);
+		}
+	}
+}
+
+static int fetch_box(struct adm_mail *mail, struct adm_query_box *qbox,
+	void *context)
+{
+	struct fetch_cmd *ctx = context;
+	struct fetch_msg msg;
+	int ret = 0;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.print = adm_mail_get_print(mail);
+	msg.qbox = qbox;
+	msg.mail = mail_alloc(qbox->box);
+	for (unsigned int i = 0; i < qbox->count && ret == 0; i++) {
+		msg.seq = qbox->seqs[i];
+		mail_set_seq(msg.mail, msg.seq);
+		SCRATCH_BEGIN {
+			for (unsigned int j = 0; j < ctx->count; j++) {
+				if (ctx->fields[j].func(&msg,
+						ctx->fields[j].param) < 0) {
+					ret = -1;
+					break;
+				}
+			}
+		} SCRATCH_END;
+	}
+	if (ret < 0) {
+		(void)adm_mail_storage_error(mail, qbox->user,
+			"Couldn't fetch fields from mailbox %s", qbox->vname);
+	}
+	mail_free(&msg.mail);
+	return ret;
+}
+
+static int fetch_user_run(struct adm_mail *mail, struct mail_user *user,
+	void *context)
+{
+	struct fetch_cmd *ctx = context;
+
+	return adm_query_cmd_foreach(mail, user, ctx->query,
+		MAILBOX_OPEN_READONLY,
+		ADM_QUERY_OPEN_ERROR_SILENT, fetch_box, ctx);
+}
+
+void cmd_fetch(struct adm_cmd_context *cctx)
+{
+	struct adm_mail *mail = adm_mail_init(cctx);
+	struct fetch_cmd ctx;
+	struct adm_print *print;
+
+	if (mail == NULL)
+		return;
+	if (cctx->args.arg_count < 2) {
+		adm_mail_usage(mail);
+		adm_mail_deinit(&mail);
+		return;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	fetch_parse_fields(cctx, cctx->args.args[0], &ctx);
+	ctx.query = adm_query_cmd_parse(mail, cctx->args.args + 1,
+		cctx->args.arg_count - 1);
+	print = adm_mail_print_init(mail, "pager");
+	for (unsigned int i = 0; i < ctx.count; i++)
+		adm_print_header_simple(print, ctx.fields[i].name);
+	adm_mail_run(mail, fetch_user_run, &ctx);
+	adm_mail_deinit(&mail);
+}
