@@ -11,6 +11,7 @@
 #include "imap-commands.h"
 #include "mail-charset.h"
 #include "mail-search.h"
+#include "mail-utf8.h"
 #include "storage.h"
 
 /* proto's flag bits are storage's (imap-search-args.h promises it). */
@@ -29,6 +30,8 @@ struct search_build {
 	struct arena *arena;
 	/* NULL when the charset needs no conversion (UTF-8, US-ASCII) */
 	const char *charset;
+	/* a search string was invalid in the charset */
+	bool invalid;
 };
 
 void imap_search_send_bad(struct imap_cmd *cmd, const char *error)
@@ -46,9 +49,17 @@ static const char *build_str(struct search_build *ctx, const char *str)
 
 	/* UTF-8 output: at most 3 bytes per input byte (U+FFFD for each
 	   invalid one), plus the NUL. */
+	bool invalid;
+
 	buf_init(&out, NULL, len + 1, size_mul(len + 1, 4));
-	if (mail_charset_to_utf8(ctx->charset, str, len, &out, NULL) < 0)
+	if (mail_charset_to_utf8_checked(ctx->charset, str, len, &out,
+			&invalid) < 0)
 		i_panic("search string conversion exceeded its bound");
+	if (invalid) {
+		/* Dovecot: BAD "Invalid search key" (also for US-ASCII and
+		   UTF-8 keys that aren't valid UTF-8) */
+		ctx->invalid = true;
+	}
 	ret = arena_strndup(ctx->arena, out.data, out.used);
 	buf_free(&out);
 	return ret;
@@ -166,6 +177,9 @@ static struct mail_search_arg *build_one(struct search_build *ctx,
 		arg->type = SEARCH_HEADER;
 		arg->value.hdr.field = arena_strdup(ctx->arena,
 			iarg->value.hdr.field);
+		if (!utf8_is_valid(iarg->value.hdr.field,
+				strlen(iarg->value.hdr.field)))
+			ctx->invalid = true;
 		arg->value.hdr.value = build_str(ctx, iarg->value.hdr.value);
 		break;
 	case IMAP_SEARCH_FROM:
@@ -245,6 +259,10 @@ int imap_search_args_to_storage(struct imap_client *client,
 		ctx.charset = charset;
 	}
 	*args_r = build_list(&ctx, iargs);
+	if (ctx.invalid) {
+		*error_r = "Invalid search key";
+		return -1;
+	}
 	return 0;
 }
 
@@ -271,6 +289,10 @@ int imap_search_query_build(struct imap_cmd *cmd,
 	if (imap_search_args_to_storage(cmd->client, iargs, q->charset,
 					 cmd->arena, &q->args, &badcharset,
 					 &error) < 0) {
+		if (!badcharset) {
+			imap_search_send_bad(cmd, error);
+			return -1;
+		}
 		/* Dovecot 2.3: "NO [BADCHARSET] Unknown charset" */
 		imap_client_send_tagline(cmd->client,
 			t_printf("NO [BADCHARSET] %s.", error));

@@ -39,8 +39,9 @@ struct imap_search_query {
  * Parses the search keys args (to their EOL) and builds q->args for the
  * selected mailbox, with q->charset and q->ret already set (RETURN
  * (UPDATE) is refused: CONTEXT=SEARCH is not implemented).  On failure the tagged
- * reply has been sent ("BAD Error in IMAP command X: ...", or "NO
- * [BADCHARSET] Unknown charset" as Dovecot) and -1 is returned.  With
+ * reply has been sent ("BAD Error in IMAP command X: ...", e.g. "Invalid
+ * search key" for a string invalid in the charset, or "NO [BADCHARSET]
+ * Unknown charset" as Dovecot) and -1 is returned.  With
  * MODSEQ in the keys, CONDSTORE gets enabled (RFC 7162 §3.1) -- which
  * may send "* OK [HIGHESTMODSEQ n]" -- only once everything parsed.
  * Memory from cmd->arena.
@@ -51,8 +52,10 @@ int imap_search_query_build(struct imap_cmd *cmd,
 /*
  * The same conversion without a command, for tests and other callers:
  * builds storage criteria from parsed keys for client's selected
- * mailbox.  Returns 0, or -1 with *badcharset_r set (the charset is
- * unknown: "NO [BADCHARSET]") and a client-safe *error_r.
+ * mailbox.  Returns 0, or -1 with a client-safe *error_r and
+ * *badcharset_r set when the charset is unknown ("NO [BADCHARSET]"),
+ * unset when a search string is invalid in the charset (BAD "Invalid
+ * search key", as Dovecot).
  */
 int imap_search_args_to_storage(struct imap_client *client,
 	const struct imap_search_arg *iargs, const char *charset,

@@ -16,6 +16,8 @@ struct charset_translation {
 	iconv_t cd;       /* (iconv_t)-1: UTF-8 passthrough */
 	unsigned char pending[PENDING_MAX];
 	size_t pending_len;
+	/* some input was invalid in the charset (became U+FFFD) */
+	bool invalid;
 };
 
 /* Names mail uses that glibc does not know, or knows under another. */
@@ -119,8 +121,12 @@ static int translate_utf8(struct charset_translation *t,
 				keep = back + 1;
 		}
 	}
-	if (utf8_append_sanitised(out, src, size - keep, NULL) < 0)
+	bool changed;
+
+	if (utf8_append_sanitised(out, src, size - keep, &changed) < 0)
 		return -1;
+	if (changed)
+		t->invalid = true;
 	memcpy(t->pending, src + size - keep, keep);
 	t->pending_len = keep;
 	return 0;
@@ -152,6 +158,7 @@ static int translate_iconv(struct charset_translation *t,
 			return 0;
 		}
 		/* EILSEQ, or EINVAL at the very end: replace a byte */
+		t->invalid = true;
 		if (buf_append_str(out, UNICODE_REPLACEMENT_CHAR_UTF8) < 0)
 			return -1;
 		src++;
@@ -203,8 +210,9 @@ int mail_charset_translate(struct charset_translation *t, const void *src,
 	return translate(t, src, size, out, false);
 }
 
-int mail_charset_translation_end(struct charset_translation **_t,
-	struct buf *out)
+/* Ends *_t; *invalid_r gets whether any input was invalid. */
+static int charset_translation_end_invalid(struct charset_translation **_t,
+	struct buf *out, bool *invalid_r)
 {
 	struct charset_translation *t = *_t;
 	int ret = 0;
@@ -220,29 +228,61 @@ int mail_charset_translation_end(struct charset_translation **_t,
 		t->pending_len = 0;
 		ret = translate(t, tmp, len, out, true);
 	}
+	*invalid_r = t->invalid;
 	if (t->cd != (iconv_t)-1)
 		iconv_close(t->cd);
 	i_free(t);
 	return ret;
 }
 
-int mail_charset_to_utf8(const char *charset, const void *src, size_t size,
-	struct buf *out, bool *unknown_r)
+int mail_charset_translation_end(struct charset_translation **t,
+	struct buf *out)
+{
+	bool invalid;
+
+	return charset_translation_end_invalid(t, out, &invalid);
+}
+
+static int charset_to_utf8(const char *charset, const void *src,
+	size_t size, struct buf *out, bool *unknown_r, bool *invalid_r)
 {
 	struct charset_translation *t;
+	bool invalid;
+	int ret;
 
-	if (unknown_r != NULL)
-		*unknown_r = false;
+	*unknown_r = false;
+	*invalid_r = false;
 	if (mail_charset_translation_begin(charset, &t) < 0) {
-		if (unknown_r != NULL)
-			*unknown_r = true;
-		return utf8_append_sanitised(out, src, size, NULL);
+		*unknown_r = true;
+		return utf8_append_sanitised(out, src, size, invalid_r);
 	}
 	if (mail_charset_translate(t, src, size, out) < 0) {
 		/* out is full already: only free t */
-		if (mail_charset_translation_end(&t, out) < 0)
-			return -1;
+		(void)charset_translation_end_invalid(&t, out, &invalid);
 		return -1;
 	}
-	return mail_charset_translation_end(&t, out);
+	/* the end flushes (an incomplete sequence there is invalid) */
+	ret = charset_translation_end_invalid(&t, out, &invalid);
+	*invalid_r = invalid;
+	return ret;
+}
+
+int mail_charset_to_utf8(const char *charset, const void *src, size_t size,
+	struct buf *out, bool *unknown_r)
+{
+	bool unknown, invalid;
+	int ret;
+
+	ret = charset_to_utf8(charset, src, size, out, &unknown, &invalid);
+	if (unknown_r != NULL)
+		*unknown_r = unknown;
+	return ret;
+}
+
+int mail_charset_to_utf8_checked(const char *charset, const void *src,
+	size_t size, struct buf *out, bool *invalid_r)
+{
+	bool unknown;
+
+	return charset_to_utf8(charset, src, size, out, &unknown, invalid_r);
 }

@@ -49,4 +49,13 @@ int mail_charset_translation_end(struct charset_translation **t,
 int mail_charset_to_utf8(const char *charset, const void *src, size_t size,
 	struct buf *out, bool *unknown_r) ATTR_NODISCARD;
 
+/*
+ * As mail_charset_to_utf8(); *invalid_r tells whether src had input that
+ * is invalid in the charset (each such byte became U+FFFD), which a search
+ * key must not have (Dovecot: "Invalid search key").  An unknown charset
+ * counts as us-ascii (check it with mail_charset_translation_begin()).
+ */
+int mail_charset_to_utf8_checked(const char *charset, const void *src,
+	size_t size, struct buf *out, bool *invalid_r) ATTR_NODISCARD;
+
 #endif

@@ -112,6 +112,41 @@ static void test_charset(void)
 	test_end();
 }
 
+static void test_charset_checked(void)
+{
+	struct buf out;
+	bool invalid;
+
+	test_begin("charsets: invalid input reported (search keys)");
+	buf_init(&out, NULL, 16, 0);
+	test_assert(mail_charset_to_utf8_checked(NULL, "k\xc3\xb6ln", 5, &out,
+		&invalid) == 0 && !invalid);
+	test_assert_strcmp(buf_cstr(&out), "k\xc3\xb6ln");
+	buf_reset(&out);
+	test_assert(mail_charset_to_utf8_checked("utf-8", "a\xc3(", 3, &out,
+		&invalid) == 0 && invalid);
+	buf_reset(&out);
+	test_assert(mail_charset_to_utf8_checked("us-ascii", "\xff", 1, &out,
+		&invalid) == 0 && invalid);
+	buf_reset(&out);
+	test_assert(mail_charset_to_utf8_checked("iso-8859-1", "caf\xe9", 4,
+		&out, &invalid) == 0 && !invalid);
+	test_assert_strcmp(buf_cstr(&out), "caf\xc3\xa9");
+	buf_reset(&out);
+	/* a lone Shift_JIS lead byte, an odd byte count in UTF-16 */
+	test_assert(mail_charset_to_utf8_checked("shift_jis", "\x81", 1, &out,
+		&invalid) == 0 && invalid);
+	buf_reset(&out);
+	test_assert(mail_charset_to_utf8_checked("utf-16le", "x", 1, &out,
+		&invalid) == 0 && invalid);
+	buf_reset(&out);
+	test_assert(mail_charset_to_utf8_checked("utf-16le", "x\0", 2, &out,
+		&invalid) == 0 && !invalid);
+	test_assert_strcmp(buf_cstr(&out), "x");
+	buf_free(&out);
+	test_end();
+}
+
 static void test_utf8(void)
 {
 	struct buf out;
@@ -322,6 +357,7 @@ int main(void)
 	static void (*const tests[])(void) = {
 		test_rfc2047,
 		test_charset,
+		test_charset_checked,
 		test_utf8,
 		test_titlecase,
 		test_transfer,
