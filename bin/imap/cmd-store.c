@@ -72,18 +72,28 @@ static int store_parse_args(struct imap_cmd *cmd, const struct imap_arg *args,
 	if (imap_arg_get_list(args, &list)) {
 		/* modifiers */
 		while (!IMAP_ARG_IS_EOL(list)) {
+			/* as Dovecot: atom pairs, checked one pair at a
+			   time (an UNCHANGEDSINCE before a broken pair has
+			   already enabled CONDSTORE) */
 			if (!imap_arg_get_atom(list, &str) ||
-			    strcasecmp(str, "UNCHANGEDSINCE") != 0) {
+			    IMAP_ARG_IS_EOL(&list[1]) ||
+			    !imap_arg_get_atom(&list[1], &value)) {
+				*error_r = "Invalid STORE modifiers.";
+				return -1;
+			}
+			if (strcasecmp(str, "UNCHANGEDSINCE") != 0) {
 				*error_r = "Unknown STORE modifier";
 				return -1;
 			}
-			if (!imap_arg_get_atom(&list[1], &value) ||
-			    str_to_uint64(value,
+			if (str_to_uint64(value,
 				    &req->update.unchanged_since) < 0) {
 				*error_r = "Invalid modseq";
 				return -1;
 			}
 			req->unchanged_set = true;
+			/* RFC 7162 §3.1: UNCHANGEDSINCE enables CONDSTORE */
+			(void)imap_client_enable(cmd->client,
+				IMAP_FEATURE_CONDSTORE);
 			list += 2;
 		}
 		args++;
@@ -193,9 +203,11 @@ enum imap_cmd_result cmd_store(struct imap_cmd *cmd)
 		store_send_bad(cmd, error);
 		return IMAP_CMD_DONE;
 	}
-	/* RFC 7162 §3.1: UNCHANGEDSINCE enables CONDSTORE */
-	if (req.unchanged_set)
-		(void)imap_client_enable(client, IMAP_FEATURE_CONDSTORE);
+	if (client->sync.readonly && req.unchanged_set) {
+		/* Dovecot's reply: a conditional STORE fails outright */
+		return imap_cmd_reply(cmd,
+			"NO CONDSTORE failed: Mailbox is read-only.");
+	}
 	if (client->sync.readonly) {
 		return imap_cmd_sync_reply(cmd, cmd->uid ? 0 :
 			IMAP_SYNC_FLAG_NO_EXPUNGES,

@@ -293,3 +293,42 @@ def test_store_highestmodseq_qresync(make_server):
     assert tagged == "OK NOOP completed.", tagged
     a.close()
     b.close()
+
+
+def test_store_modifier_errors_and_readonly_condstore(make_server):
+    """Dovecot's replies for broken STORE modifiers (each pair is checked
+    in turn, so an UNCHANGEDSINCE before a broken pair has enabled
+    CONDSTORE already), and a conditional STORE in a read-only mailbox."""
+    server, w = start_selected(make_server)
+    cases = [
+        ('("UNCHANGEDSINCE" 5)', "Invalid STORE modifiers."),
+        ('(UNCHANGEDSINCE "5")', "Invalid STORE modifiers."),
+        ("(UNCHANGEDSINCE (5))", "Invalid STORE modifiers."),
+        ("(UNCHANGEDSINCE)", "Invalid STORE modifiers."),
+        ("(FOO)", "Invalid STORE modifiers."),
+        ("((x) 1)", "Invalid STORE modifiers."),
+        ("(5 UNCHANGEDSINCE)", "Unknown STORE modifier."),
+        ("(FOO 1)", "Unknown STORE modifier."),
+        ("(UNCHANGEDSINCE x)", "Invalid modseq."),
+        ("(UNCHANGEDSINCE 18446744073709551616)", "Invalid modseq."),
+    ]
+    for mods, error in cases:
+        untagged, tagged = w.command("STORE 2 %s +FLAGS (\\Flagged)" % mods)
+        assert (untagged, tagged) == (
+            [], "BAD Error in IMAP command STORE: " + error), mods
+    untagged, tagged = w.command("STORE 2 (UNCHANGEDSINCE 5 FOO) +FLAGS "
+                                 "(\\Flagged)")
+    assert tagged == "BAD Error in IMAP command STORE: Invalid STORE " \
+        "modifiers.", tagged
+    assert len(untagged) == 1 and re.match(
+        rb"\* OK \[HIGHESTMODSEQ \d+\] Highest", untagged[0]), untagged
+    assert flags_of(all_flags_items(w)[2]) == []
+    untagged, tagged = w.command("EXAMINE INBOX")
+    assert tagged.startswith("OK [READ-ONLY]"), tagged
+    untagged, tagged = w.command("STORE 1 (UNCHANGEDSINCE 1000) +FLAGS "
+                                 "(\\Seen)")
+    assert (untagged, tagged) == (
+        [], "NO CONDSTORE failed: Mailbox is read-only."), tagged
+    untagged, tagged = w.command("STORE 1 +FLAGS (\\Seen)")
+    assert tagged == "OK Store ignored with read-only mailbox.", tagged
+    w.close()
