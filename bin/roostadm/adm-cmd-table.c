@@ -37,7 +37,7 @@ const struct adm_cmd adm_cmd_table[] = {
 	{
 		.name = "expunge",
 		.usage = ADM_MAIL_USAGE "[-m] <search query>",
-		.options = ADM_MAIL_OPTIONS "m",
+		.options = ADM_MAIL_OPTIONS "d",
 		.min_args = 1,
 		.max_args = ADM_CMD_ARGS_UNLIMITED,
 		.func = cmd_expunge,

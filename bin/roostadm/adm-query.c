@@ -627,36 +627,73 @@ static bool is_mailbox_key(const struct adm_query_arg *arg)
 		arg->type == ADM_QUERY_MAILBOX_GUID;
 }
 
-/* check_mailbox: "every branch names a mailbox"; otherwise "every branch
-   has another key".  args is a conjunction. */
-static bool branches_ok(const struct adm_query_arg *args, bool check_mailbox)
+static bool branches_have_other(const struct adm_query_arg *args);
+
+/* The branches of an OR: each one, as a list of its own, passes check. */
+static bool or_branches_ok(const struct adm_query_arg *subargs,
+	bool (*check)(const struct adm_query_arg *args))
 {
-	const struct adm_query_arg *arg, *sub;
+	for (const struct adm_query_arg *sub = subargs; sub != NULL;
+	     sub = sub->next) {
+		struct adm_query_arg copy = *sub;
 
-	for (arg = args; arg != NULL; arg = arg->next) {
+		copy.next = NULL;
+		if (!check(&copy))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * doveadm's walk, in argument order: a MAILBOX key (or a list with one)
+ * makes the conjunction pass at once; an OR must have a mailbox in every
+ * branch or the whole check fails there; a conjunction with only such
+ * ORs passes.  So "mailbox A ( seen or deleted )" passes and
+ * "( seen or deleted ) mailbox A" doesn't, exactly as in doveadm.
+ */
+static bool branches_have_mailbox(const struct adm_query_arg *args)
+{
+	bool have_or = false;
+
+	for (const struct adm_query_arg *arg = args; arg != NULL;
+	     arg = arg->next) {
 		switch (arg->type) {
-		case ADM_QUERY_SUB:
-			if (!arg->negate &&
-			    branches_ok(arg->value.subargs, check_mailbox))
-				return true;
-			break;
 		case ADM_QUERY_OR:
-			if (arg->negate)
-				break;
-			for (sub = arg->value.subargs; sub != NULL;
-			     sub = sub->next) {
-				struct adm_query_arg copy = *sub;
-
-				copy.next = NULL;
-				if (!branches_ok(&copy, check_mailbox))
-					break;
-			}
-			if (sub == NULL)
+			if (!or_branches_ok(arg->value.subargs,
+					    branches_have_mailbox))
+				return false;
+			have_or = true;
+			break;
+		case ADM_QUERY_SUB:
+			if (branches_have_mailbox(arg->value.subargs))
 				return true;
 			break;
 		default:
-			if (check_mailbox ? is_mailbox_key(arg) && !arg->negate :
-			    !is_mailbox_key(arg))
+			if (is_mailbox_key(arg) && !arg->negate)
+				return true;
+			break;
+		}
+	}
+	return have_or;
+}
+
+/* Every branch has a key other than MAILBOX / MAILBOX-GUID. */
+static bool branches_have_other(const struct adm_query_arg *args)
+{
+	for (const struct adm_query_arg *arg = args; arg != NULL;
+	     arg = arg->next) {
+		switch (arg->type) {
+		case ADM_QUERY_SUB:
+			if (branches_have_other(arg->value.subargs))
+				return true;
+			break;
+		case ADM_QUERY_OR:
+			if (or_branches_ok(arg->value.subargs,
+					   branches_have_other))
+				return true;
+			break;
+		default:
+			if (!is_mailbox_key(arg))
 				return true;
 			break;
 		}
@@ -666,12 +703,12 @@ static bool branches_ok(const struct adm_query_arg *args, bool check_mailbox)
 
 bool adm_query_has_mailbox_everywhere(const struct adm_query_arg *args)
 {
-	return branches_ok(args, true);
+	return branches_have_mailbox(args);
 }
 
 bool adm_query_has_other_everywhere(const struct adm_query_arg *args)
 {
-	return branches_ok(args, false);
+	return branches_have_other(args);
 }
 
 const char *const *adm_query_mailbox_patterns(

@@ -26,6 +26,10 @@ struct copy_cmd {
 	/* while a user is served */
 	struct mail_user *dest_user;
 	struct mailbox *dest_box;
+	/* the destination's UIDNEXT when the command started: copies made
+	   by this command are not copied again when the walk reaches the
+	   destination itself */
+	uint32_t dest_uidnext;
 };
 
 static int copy_box(struct adm_mail *mail, struct adm_query_box *qbox,
@@ -34,16 +38,21 @@ static int copy_box(struct adm_mail *mail, struct adm_query_box *qbox,
 	struct copy_cmd *ctx = context;
 	struct mailbox_transaction *t;
 	struct mail *src;
+	bool self;
 	int ret = 0;
 
-	if (ctx->move && qbox->user == ctx->dest_user &&
-	    strcmp(qbox->vname, mailbox_get_vname(ctx->dest_box)) == 0) {
+	self = qbox->user == ctx->dest_user &&
+		strcmp(qbox->vname, mailbox_get_vname(ctx->dest_box)) == 0;
+	if (self && ctx->move) {
 		/* moving a mailbox's messages into itself changes nothing */
 		return 0;
 	}
 	t = mailbox_transaction_begin(ctx->dest_box);
 	src = mail_alloc(qbox->box);
 	for (unsigned int i = 0; i < qbox->count && ret == 0; i++) {
+		if (self && mailbox_get_uid(qbox->box, qbox->seqs[i]) >=
+		    ctx->dest_uidnext)
+			continue;
 		mail_set_seq(src, qbox->seqs[i]);
 		ret = mail_copy(t, src, NULL);
 	}
@@ -120,14 +129,20 @@ static int copy_user(struct adm_mail *mail, struct mail_user *user,
 {
 	struct copy_cmd *ctx = context;
 	struct mail_user *src_user = user;
+	struct mailbox_status status;
 	int ret;
 
 	if (mailbox_open(user, ctx->destination, MAILBOX_OPEN_SAVEONLY,
-			 &ctx->dest_box) < 0) {
+			 &ctx->dest_box) < 0 ||
+	    mailbox_get_status_by_name(user, ctx->destination,
+			STATUS_UIDNEXT, &status) < 0) {
 		(void)adm_mail_storage_error(mail, user,
 			"Can't open mailbox '%s'", ctx->destination);
+		if (ctx->dest_box != NULL)
+			mailbox_close(&ctx->dest_box);
 		return -1;
 	}
+	ctx->dest_uidnext = status.uidnext;
 	if (ctx->source_username != NULL) {
 		src_user = copy_source_user(mail, ctx->source_username);
 		if (src_user == NULL) {

@@ -1,9 +1,11 @@
 /*
- * cmd-expunge.c - roostadm expunge [-m]: doveadm 2.3's "doveadm expunge",
+ * cmd-expunge.c - roostadm expunge [-d]: doveadm 2.3's "doveadm expunge",
  * which expunges the messages matching a search query.  As in doveadm,
  * the query must name a mailbox in every branch and have some other key
- * in every branch (so that a typo can't empty every mailbox); -m deletes
- * each mailbox that is left empty.
+ * in every branch (so that a typo can't empty every mailbox); -d deletes
+ * each mailbox that is left empty.  (doveadm 2.3.19's usage line says
+ * "[-m]" but its option is -d; roostadm prints the same usage and takes
+ * the same option.)
  */
 #include "lib.h"
 #include "adm.h"
@@ -92,7 +94,7 @@ void cmd_expunge(struct adm_cmd_context *cctx)
 	if (mail == NULL)
 		return;
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.delete_empty = adm_args_has(&cctx->args, 'm');
+	ctx.delete_empty = adm_args_has(&cctx->args, 'd');
 	ctx.query = adm_query_cmd_parse(mail, cctx->args.args,
 		cctx->args.arg_count);
 	if (adm_query_cmd_check_expunge(mail, "expunge", ctx.query))

@@ -419,6 +419,11 @@ static void test_query_safety_checks(void)
 		{ "( mailbox A seen ) or ( mailbox B deleted )", true, true },
 		{ "( mailbox A seen ) or ( deleted )", false, true },
 		{ "( mailbox A ) or ( mailbox B deleted )", true, false },
+		{ "( mailbox A or mailbox B ) ( seen or deleted )", false,
+		  true },
+		{ "( seen or deleted ) mailbox A", false, true },
+		{ "mailbox A ( seen or deleted )", true, true },
+		{ "( mailbox A or mailbox B ) seen", true, true },
 	};
 
 	test_begin("adm query expunge safety checks");
