@@ -8,6 +8,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "str.h"
+#include "message-header.h"
 #include "rfc2047.h"
 #include "adm.h"
 #include "adm-cmd.h"
@@ -310,32 +311,59 @@ static int fetch_refcount(struct fetch_msg *msg,
 	return 0;
 }
 
-static int fetch_hdr_field(struct fetch_msg *msg, const char *param)
+/* hdr.<name>.utf8: the values unfolded and RFC 2047-decoded, one per
+   line. */
+static int fetch_hdr_field_utf8(struct fetch_msg *msg, const char *name)
 {
 	const char *const *values;
-	const char *name = param;
-	bool utf8 = false;
 	struct buf out;
-	size_t len = strlen(param);
 
-	if (len > 5 && strcmp(param + len - 5, ".utf8") == 0) {
-		name = t_strndup(param, len - 5);
-		utf8 = true;
-	}
 	if (mail_get_headers(msg->mail, name, &values) < 0)
 		return -1;
 	buf_init(&out, scratch_arena(), 128, 0);
 	for (unsigned int i = 0; values[i] != NULL; i++) {
-		const char *value = values[i];
-
-		if (utf8) {
-			value = rfc2047_decode_utf8_dup(scratch_arena(),
-				value, strlen(value));
-		}
-		/* several fields of the name: one per line, as doveadm */
-		if (i > 0 && buf_append_str(&out, "\n") < 0)
+		if ((i > 0 && buf_append_c(&out, '\n') < 0) ||
+		    buf_append_str(&out, rfc2047_decode_utf8_dup(
+			scratch_arena(), values[i], strlen(values[i]))) < 0)
 			i_panic("unbounded buffer refused data");
-		append(&out, "", value);
+	}
+	adm_print(msg->print, buf_cstr(&out));
+	return 0;
+}
+
+/* hdr.<name>: the values as stored, folds kept (without CRs), one per
+   line, as doveadm prints them. */
+static int fetch_hdr_field(struct fetch_msg *msg, const char *param)
+{
+	struct message_header_iter iter;
+	struct message_header_field field;
+	struct mail_data data;
+	uint64_t hdr_size, hdr_vsize;
+	struct buf out;
+	size_t len = strlen(param);
+	bool first = true;
+
+	if (len > 5 && strcmp(param + len - 5, ".utf8") == 0)
+		return fetch_hdr_field_utf8(msg, t_strndup(param, len - 5));
+	if (mail_get_data(msg->mail, &data) < 0 ||
+	    mail_get_header_size(msg->mail, &hdr_size, &hdr_vsize) < 0)
+		return -1;
+	if (data.mapped == NULL || hdr_size > data.physical_size)
+		hdr_size = 0;
+	buf_init(&out, scratch_arena(), 128, 0);
+	message_header_iter_init(&iter, data.mapped, hdr_size);
+	while (message_header_iter_next(&iter, &field)) {
+		if (field.no_colon ||
+		    !message_header_name_equals(field.name, param))
+			continue;
+		if (!first && buf_append_c(&out, '\n') < 0)
+			i_panic("unbounded buffer refused data");
+		first = false;
+		for (size_t i = 0; i < field.value.len; i++) {
+			if (field.value.ptr[i] != '\r' &&
+			    buf_append_c(&out, field.value.ptr[i]) < 0)
+				i_panic("unbounded buffer refused data");
+		}
 	}
 	adm_print(msg->print, buf_cstr(&out));
 	return 0;

@@ -252,11 +252,22 @@ def test_fetch_pager_output(srv):
         '(("Alice Example" NIL "alice" "example.com")) '
         '((NIL NIL "bob" "example.org")) NIL NIL NIL '
         '"<three@example.com>"\n' % hdr)
+    # hdr.<name> keeps folds, .utf8 unfolds and decodes.
+    deliver(srv, u, "INBOX", "Subject: =?UTF-8?Q?R=C3=A9sum=C3=A9?=\n"
+            "X-A: one\nX-A: two\n  folded\n\nbody\n")
+    p = check(adm(srv, "fetch", "-u", u, "hdr.x-a hdr.x-a.utf8 "
+                  "hdr.subject.utf8 hdr.none", "mailbox", "INBOX",
+                  "header", "x-a", ""))
+    assert p.stdout == ("hdr.x-a: one\ntwo\n  folded\n"
+                        "hdr.x-a.utf8: one\ntwo  folded\n"
+                        "hdr.subject.utf8: R\u00e9sum\u00e9\n"
+                        "hdr.none: \n")
     # Other formatters.
     p = check(adm(srv, "-f", "tab", "fetch", "-u", u, "uid hdr.subject",
                   "mailbox", "INBOX"))
-    assert p.stdout == "uid\thdr.subject\n%d\tone\n%d\ttwo\n%d\tthree\n" % (
-        uids[0], uids[1], uids[2])
+    assert p.stdout.startswith(
+        "uid\thdr.subject\n%d\tone\n%d\ttwo\n%d\tthree\n" % (
+            uids[0], uids[1], uids[2]))
     p = check(adm(srv, "-f", "json", "fetch", "-u", u, "uid", "mailbox",
                   "INBOX", "subject", "two"))
     assert p.stdout == '[{"uid":"%d"}]' % uids[1]
