@@ -745,7 +745,10 @@ static int commit_update_stamp(struct tx_commit *ctx, bool was_in_sync)
 	return mail_index_step(ctx->index, stmt) < 0 ? -1 : 0;
 }
 
-/* Whether the stored stamp still describes the store. */
+/* Whether the stored stamp still describes the store.  Also re-reads
+   the mailbox's keyword list: keyword bits of the rows index it, and
+   another process may have added names since this one last read it (out
+   of the write lock); new names must go after those. */
 static int commit_check_in_sync(struct tx_commit *ctx, bool *in_sync_r)
 {
 	struct mailbox *box = ctx->box;
@@ -755,12 +758,16 @@ static int commit_check_in_sync(struct tx_commit *ctx, bool *in_sync_r)
 
 	*in_sync_r = false;
 	stmt = mail_index_stmt(ctx->index,
-		"SELECT stamp FROM mailbox WHERE id = ?1");
+		"SELECT stamp, keywords FROM mailbox WHERE id = ?1");
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, box->index_id);
 	if (mail_index_step(ctx->index, stmt) != SQLITE_ROW)
 		return -1;
+	if (sqlite3_column_type(stmt, 1) == SQLITE_TEXT) {
+		mailbox_keywords_set(box,
+			(const char *)sqlite3_column_text(stmt, 1));
+	}
 	if (sqlite3_column_type(stmt, 0) == SQLITE_BLOB) {
 		size_t size = (size_t)sqlite3_column_bytes(stmt, 0);
 		void *copy = arena_alloc(ctx->arena, size + 1);

@@ -25,6 +25,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -403,9 +404,152 @@ static void test_crash_loop(void)
 	test_end();
 }
 
+/* In a child: a new user (its own index connection, as another
+   process), opens INBOX, then adds keyword to message seq and exits 0
+   when the commit succeeded. */
+static void ATTR_NORETURN keyword_child(uint32_t seq, const char *keyword)
+{
+	const char *const kw[] = { keyword, NULL };
+	struct mail_flag_update upd = {
+		.type = MAIL_MODIFY_ADD, .keywords = kw,
+	};
+	struct mailbox_transaction *t;
+	struct mailbox *box;
+	struct test_user other;
+	int ret;
+
+	test_user_clone(&tu, &other);
+	box = test_open(other.user, "INBOX");
+	t = mailbox_transaction_begin(box);
+	ret = mail_update_flags(t, seq, &upd);
+	if (ret == 0)
+		ret = mailbox_transaction_commit(&t, NULL, NULL);
+	else
+		mailbox_transaction_rollback(&t);
+	_exit(ret == 0 ? 0 : 1);
+}
+
+/* In a child: holds the index write lock of tu's user from telling
+   locked_fd until release_fd reaches EOF. */
+static void ATTR_NORETURN lock_holder(int locked_fd, int release_fd)
+{
+	sqlite3 *db;
+	char c;
+
+	if (sqlite3_open(t_printf("%s/roost-index.sqlite", tu.maildir),
+			&db) != SQLITE_OK ||
+	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+			SQLITE_OK)
+		_exit(1);
+	if (write(locked_fd, "L", 1) != 1)
+		_exit(1);
+	while (read(release_fd, &c, 1) > 0) ;
+	(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	_exit(0);
+}
+
+/* The keywords of message seq as one string (scratch memory). */
+static void keywords_of(struct mailbox *box, uint32_t seq,
+	const char **index_r)
+{
+	struct mail *mail = mail_alloc(box);
+	const char *const *kw;
+	unsigned int count;
+
+	mail_set_seq(mail, seq);
+	if (mail_get_keywords(mail, &kw, &count) < 0)
+		*index_r = "<error>";
+	else {
+		const char *str = "";
+
+		for (unsigned int i = 0; i < count; i++)
+			str = t_printf("%s%s%s", str, i == 0 ? "" : " ",
+				kw[i]);
+		*index_r = str;
+	}
+	mail_free(&mail);
+}
+
+/*
+ * Two processes add the mailbox's first keywords at the same time: both
+ * read the (empty) keyword list before waiting for the index write lock.
+ * The second to commit must define its keyword after the first one's,
+ * not over it (else the first message's keyword bit would name the
+ * second keyword, with the store's stamp saying nothing changed).
+ */
+static void test_keyword_race(void)
+{
+	const char *kw1, *kw2;
+	struct mailbox *box;
+	int locked[2], release[2], status;
+	pid_t pids[3];
+	char c;
+
+	test_begin("concurrent commits defining keywords");
+	test_user_init(&tu, "kwrace", NULL);
+	SCRATCH_BEGIN {
+		(void)test_save(tu.user, "INBOX", "Subject: a\n\na\n", 0,
+			NULL);
+		(void)test_save(tu.user, "INBOX", "Subject: b\n\nb\n", 0,
+			NULL);
+		box = test_open(tu.user, "INBOX");
+		mailbox_close(&box);
+	} SCRATCH_END;
+	/* the stamp must not be fresh, or opening would scan (under the
+	   lock, reading the list there) */
+	usleep(1100 * 1000);
+	SCRATCH_BEGIN {
+		box = test_open(tu.user, "INBOX");
+		mailbox_close(&box);
+	} SCRATCH_END;
+	mail_user_destroy(&tu.user);
+
+	/* the lock is held by another process: an SQLite connection must
+	   not cross fork() */
+	test_assert(pipe(locked) == 0 && pipe(release) == 0);
+	pids[2] = fork();
+	if (pids[2] == 0) {
+		close(release[1]);
+		lock_holder(locked[1], release[0]);
+	}
+	test_assert(read(locked[0], &c, 1) == 1 && c == 'L');
+	for (unsigned int i = 0; i < 2; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			/* only the parent may keep the holder waiting */
+			close(release[1]);
+			keyword_child(i + 1, i == 0 ? "$Work" : "$Later");
+		}
+	}
+	/* both have read the list and wait for the lock */
+	usleep(500 * 1000);
+	close(release[1]);
+	for (unsigned int i = 0; i < 3; i++) {
+		test_assert(waitpid(pids[i], &status, 0) == pids[i] &&
+			WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	close(locked[0]);
+	close(locked[1]);
+	close(release[0]);
+
+	test_user_reopen(&tu);
+	SCRATCH_BEGIN {
+		box = test_open(tu.user, "INBOX");
+		keywords_of(box, 1, &kw1);
+		keywords_of(box, 2, &kw2);
+		test_assert_strcmp(kw1, "$Work");
+		test_assert_strcmp(kw2, "$Later");
+		mailbox_close(&box);
+	} SCRATCH_END;
+	test_user_deinit(&tu);
+	test_end();
+}
+
 int main(void)
 {
 	static void (*const tests[])(void) = {
+		test_keyword_race,
 		test_crash_loop,
 		NULL
 	};
