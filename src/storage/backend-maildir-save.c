@@ -263,11 +263,6 @@ int maildir_backend_save_commit(struct backend_mailbox *bbox,
 				ret = 0;
 			}
 		}
-		if (ret == 0 && maildir_uidlist_count(bbox->ul) == 0) {
-			/* a header-only (or missing) file: write it whole
-			   rather than appending */
-			maildir_uidlist_set_recreate(bbox->ul);
-		}
 		if (ret == 0 &&
 		    maildir_uidlist_get_uid_validity(bbox->ul) == 0) {
 			maildir_uidlist_set_uid_validity(bbox->ul,

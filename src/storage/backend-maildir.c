@@ -580,17 +580,6 @@ static int maildir_sync_scan(struct backend_mailbox *bbox,
 	SCRATCH_BEGIN {
 		struct arena *arena = scratch_arena();
 
-		/* Work around the Maildir library appending a second header
-		   line to a header-only dovecot-uidlist: when files are
-		   about to get their first records, have the write rewrite
-		   the file whole (only then: a rewrite of an unchanged list
-		   would change the stamp and cause another scan). */
-		if (maildir_uidlist_refresh(bbox->ul, bbox->uidlist_path,
-				&error) == MAILDIR_UIDLIST_READ_OK &&
-		    maildir_uidlist_count(bbox->ul) == 0 &&
-		    (maildir_subdir_has_files(bbox, "new") ||
-		     maildir_subdir_has_files(bbox, "cur")))
-			maildir_uidlist_set_recreate(bbox->ul);
 		if (maildir_sync(bbox->dir, storage->location.root, bbox->ul,
 				&mstorage->set,
 				(flags & BACKEND_SYNC_FLAG_MOVE_NEW) != 0,

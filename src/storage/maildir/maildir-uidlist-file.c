@@ -147,6 +147,12 @@ static int uidlist_append(struct maildir_uidlist *ul, const char *path,
 	struct buf out;
 	int fd, ret = 0;
 
+	if (ul->written_count == 0) {
+		/* The file has no records (a header only, or none): the
+		   image to append would start with a second header.  Such a
+		   file is small; rewrite it. */
+		return 0;
+	}
 	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd < 0) {
 		*error_r = t_printf("open(%s) failed: %s", path,

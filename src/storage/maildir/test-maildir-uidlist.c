@@ -373,6 +373,27 @@ static void test_file_io(void)
 	test_assert(maildir_uidlist_get_next_uid(ul) == 3);
 	maildir_uidlist_destroy(&ul);
 	maildir_uidlist_destroy(&ul2);
+
+	/* A file with only its header (a new folder's, as Dovecot writes
+	   it): the first records follow that one header line. */
+	ul = maildir_uidlist_create();
+	test_assert(file_write_atomic(path,
+		"3 V7 N1 G0123456789abcdef0123456789abcdef\n", 43, 0600, false,
+		&error) == 0);
+	test_assert(maildir_uidlist_read(ul, path, &error) ==
+		MAILDIR_UIDLIST_READ_OK);
+	test_assert(maildir_uidlist_count(ul) == 0);
+	test_assert(maildir_uidlist_add(ul, "m1", &uid, &error) == 0 &&
+		uid == 1);
+	test_assert(maildir_uidlist_write(ul, path, 0600, false, &error) == 0);
+	buf_init(&data, NULL, 256, 4096);
+	test_assert(file_read_all(path, 4096, &data, &error) == 0);
+	test_assert_strcmp(buf_cstr(&data),
+		"3 V7 N2 G0123456789abcdef0123456789abcdef\n1 :m1\n");
+	buf_free(&data);
+	test_assert(maildir_uidlist_read(ul, path, &error) ==
+		MAILDIR_UIDLIST_READ_OK && maildir_uidlist_count(ul) == 1);
+	maildir_uidlist_destroy(&ul);
 	test_end();
 }
 
