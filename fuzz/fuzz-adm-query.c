@@ -13,12 +13,15 @@
  * within ADM_QUERY_MAX_DEPTH, the same input gives the same result when
  * parsed again, and the helpers that walk the tree (safety checks,
  * mailbox patterns, mailbox matching of every MAILBOX pattern against a
- * few names) run on it.
+ * few names) run on it.  The same bytes also go through the body snippet
+ * builder (adm-query-snippet.c) as plain text and as HTML, whole and in
+ * two pieces, which must agree and stay within the length limit.
  */
 #include "lib.h"
 #include "arena.h"
 #include "buf.h"
 #include "adm-query.h"
+#include "adm-query-snippet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -181,6 +184,29 @@ static int parse_once(const char *const *words, unsigned int count,
 	return ret;
 }
 
+static void check_snippet(const uint8_t *data, size_t size, bool html)
+{
+	struct arena *arena = arena_create("fuzz snippet", 1024);
+	struct adm_snippet *s1, *s2;
+	const char *r1, *r2;
+	size_t half = size / 2;
+
+	/* split at a character boundary, as the body decoder does */
+	while (half > 0 && half < size && (data[half] & 0xc0) == 0x80)
+		half--;
+	s1 = adm_snippet_create(arena, html);
+	(void)adm_snippet_feed(s1, data, size);
+	s2 = adm_snippet_create(arena, html);
+	if (adm_snippet_feed(s2, data, half))
+		(void)adm_snippet_feed(s2, data + half, size - half);
+	r1 = adm_snippet_result(s1);
+	r2 = adm_snippet_result(s2);
+	fuzz_assert(strcmp(r1, r2) == 0);
+	/* 200 characters of at most 4 bytes, and the '>' of a quote */
+	fuzz_assert(strlen(r1) <= ADM_SNIPPET_MAX_CHARS * 4 + 1);
+	arena_destroy(&arena);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char **words;
@@ -214,6 +240,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcmp(out1.data, out2.data, out1.used) == 0);
 	buf_free(&out1);
 	buf_free(&out2);
+	check_snippet(data, size, false);
+	check_snippet(data, size, true);
 	i_free(words);
 	i_free(copy);
 	return 0;

@@ -9,6 +9,9 @@
 #include "buf.h"
 #include "str.h"
 #include "message-header.h"
+#include "message-parser.h"
+#include "message-part-data.h"
+#include "message-text.h"
 #include "rfc2047.h"
 #include "adm.h"
 #include "adm-cmd.h"
@@ -17,6 +20,7 @@
 #include "adm-print.h"
 #include "adm-query.h"
 #include "adm-query-cmd.h"
+#include "adm-query-snippet.h"
 
 #include <stdio.h>
 #include <sys/stat.h>
@@ -369,6 +373,58 @@ static int fetch_hdr_field(struct fetch_msg *msg, const char *param)
 	return 0;
 }
 
+struct snippet_walk {
+	const struct message_part *leaf;
+	struct adm_snippet *snippet;
+	bool seen;
+};
+
+static int snippet_text(void *context, const struct message_part *part,
+	enum message_text_kind kind ATTR_UNUSED, const char *name ATTR_UNUSED,
+	const char *text, size_t size)
+{
+	struct snippet_walk *walk = context;
+
+	if (part != walk->leaf)
+		return walk->seen ? 1 : 0;
+	walk->seen = true;
+	return adm_snippet_feed(walk->snippet, text, size) ? 0 : 1;
+}
+
+/* body.snippet, body.preview: see adm-query-snippet.h. */
+static int fetch_snippet(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+{
+	struct message_part *parts, *leaf;
+	struct snippet_walk walk;
+	struct mail_data data;
+	const char *type, *subtype, *error;
+
+	if (mail_get_parts(msg->mail, &parts) < 0 ||
+	    mail_get_data(msg->mail, &data) < 0)
+		return -1;
+	/* the first part that isn't a multipart */
+	for (leaf = parts; (leaf->flags & MESSAGE_PART_FLAG_MULTIPART) != 0 &&
+	     leaf->children != NULL; leaf = leaf->children) ;
+	type = leaf->data == NULL ? NULL : leaf->data->content_type;
+	subtype = leaf->data == NULL ? NULL : leaf->data->content_subtype;
+	if (type != NULL && strcasecmp(type, "text") != 0) {
+		adm_print(msg->print, "");
+		return 0;
+	}
+	memset(&walk, 0, sizeof(walk));
+	walk.leaf = leaf;
+	walk.snippet = adm_snippet_create(scratch_arena(), subtype != NULL &&
+		strcasecmp(subtype, "html") == 0);
+	if (data.mapped != NULL &&
+	    message_text_iterate(scratch_arena(), parts, data.mapped,
+			data.physical_size, MESSAGE_TEXT_FLAG_BODIES |
+			MESSAGE_TEXT_FLAG_ONLY_TEXT_BODIES, snippet_text,
+			&walk, &error) < 0)
+		i_warning("body.snippet: %s", error);
+	adm_print(msg->print, adm_snippet_result(walk.snippet));
+	return 0;
+}
+
 static const struct fetch_field fetch_fields[] = {
 	{ "user", fetch_user, NULL, false },
 	{ "mailbox", fetch_mailbox, NULL, false },
@@ -380,6 +436,8 @@ static const struct fetch_field fetch_fields[] = {
 	{ "modseq", fetch_modseq, NULL, false },
 	{ "hdr", fetch_hdr, NULL, false },
 	{ "body", fetch_body, NULL, false },
+	{ "body.preview", fetch_snippet, NULL, false },
+	{ "body.snippet", fetch_snippet, NULL, false },
 	{ "text", fetch_text, NULL, false },
 	{ "size.physical", fetch_size_physical, NULL, false },
 	{ "size.virtual", fetch_size_virtual, NULL, false },

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "str.h"
 #include "adm-query.h"
+#include "adm-query-snippet.h"
 #include "test-common.h"
 
 /* 2026-01-01 00:00:00 UTC */
@@ -459,6 +460,89 @@ static void test_query_patterns(void)
 	test_end();
 }
 
+/* Expected snippets as doveadm 2.3.19 printed them for the same bodies
+   (fed whole, then byte by byte). */
+static void test_snippet(void)
+{
+	static const struct {
+		bool html;
+		const char *body, *snippet;
+	} tests[] = {
+		{ false, "  Hello   there,\n> quoted line\n>> more\nNext line"
+		  "\twith tab.", "Hello there, Next line with tab." },
+		{ false, "> all quoted\n>x\n", ">all quoted x" },
+		{ false, "> a b\n", ">a b" },
+		{ false, " a\n> b\n c\n", "a c" },
+		{ false, "a\r\nb \r\n\r\n c\n", "a b c" },
+		{ false, "\xef\xbb\xbf" "BOM text \xc3\xa9\n",
+		  "BOM text \xc3\xa9" },
+		{ false, "   \n\n", "" },
+		{ true, "<html><body><p>Hi <b>bold</b> &amp; more</p>"
+		  "<p>second</p></body></html>\n", "Hi bold & more second" },
+		{ true, "x<b>y</b>z", "x y z" },
+		{ true, "&lt;&gt;&quot;&#65;&#x42;&nbsp;end &euro; &bogus; "
+		  "&amp\n", "<>\"AB\xc2\xa0" "end \xe2\x82\xac" " amp" },
+		{ true, "<style>p{}</style>after<script>x</script>s",
+		  "after s" },
+		{ true, "a<!-- c -->d<br>e<br/>f", "ad e f" },
+		{ true, "<blockquote>a<blockquote>b</blockquote>c"
+		  "</blockquote>d<BR>e<Style>x</STYLE>f<p\n>g\n",
+		  "d e f g" },
+		{ true, "x<a href=\"y>z\">link</a>", "x link" },
+		{ true, "  > notquote", "> notquote" },
+		{ true, "&gt; q\n<p>&gt;x</p>\n", ">q x" },
+		{ true, "x<b>&gt;y", "x >y" },
+		{ true, "x<!-- c -->&gt;y", "x>y" },
+		{ true, "<![CDATA[x]]>y<!doctype html>z&#0;&#xZ;&#12345678;w",
+		  "xy zw" },
+	};
+	struct adm_snippet *sn;
+	char *long_text;
+
+	test_begin("adm query snippet");
+	for (unsigned int i = 0; i < N_ELEMENTS(tests); i++) {
+		const char *body = tests[i].body;
+
+		sn = adm_snippet_create(arena, tests[i].html);
+		(void)adm_snippet_feed(sn, body, strlen(body));
+		test_assert_strcmp(adm_snippet_result(sn), tests[i].snippet);
+		sn = adm_snippet_create(arena, tests[i].html);
+		for (size_t j = 0; body[j] != '\0'; ) {
+			/* whole UTF-8 characters, as the decoder gives */
+			size_t len = 1;
+
+			while (((unsigned char)body[j + len] & 0xc0) == 0x80)
+				len++;
+			(void)adm_snippet_feed(sn, body + j, len);
+			j += len;
+		}
+		test_assert_strcmp(adm_snippet_result(sn), tests[i].snippet);
+	}
+	/* at most 200 characters, no space at the end; a long quote
+	   doesn't stop the text, but the quote's pending space takes room
+	   (doveadm: 199 characters after a quote) */
+	long_text = arena_alloc(arena, 1001);
+	memset(long_text, 'q', 1000);
+	sn = adm_snippet_create(arena, false);
+	test_assert(adm_snippet_feed(sn, long_text, 1000) == false);
+	test_assert(strlen(adm_snippet_result(sn)) == ADM_SNIPPET_MAX_CHARS);
+	long_text[0] = '>';
+	long_text[500] = '\n';
+	sn = adm_snippet_create(arena, false);
+	test_assert(adm_snippet_feed(sn, long_text, 1000) == false);
+	test_assert(strlen(adm_snippet_result(sn)) ==
+		ADM_SNIPPET_MAX_CHARS - 1);
+	/* "a ww ww ...": 199 characters, since " ww" doesn't fit again */
+	long_text[0] = 'a';
+	for (unsigned int i = 1; i + 3 <= 1000; i += 3)
+		memcpy(long_text + i, " ww", 3);
+	sn = adm_snippet_create(arena, false);
+	(void)adm_snippet_feed(sn, long_text, 1000);
+	test_assert(strlen(adm_snippet_result(sn)) ==
+		ADM_SNIPPET_MAX_CHARS - 1);
+	test_end();
+}
+
 int main(void)
 {
 	static void (*const tests[])(void) = {
@@ -468,6 +552,7 @@ int main(void)
 		test_query_mailbox_match,
 		test_query_safety_checks,
 		test_query_patterns,
+		test_snippet,
 		NULL
 	};
 	int ret;

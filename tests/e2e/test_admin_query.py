@@ -492,3 +492,21 @@ def test_move_and_source_user(srv):
               "INBOX", "all"))
     assert imap_count(srv, u, "INBOX") == 4
     assert imap_count(srv, "qsrc", "INBOX") == 2
+
+
+def test_fetch_snippet(srv):
+    u = "qfetch"
+    deliver(srv, u, "INBOX", "Subject: snip-html\nContent-Type: text/html\n\n"
+            "<p>Hi <b>there</b> &amp; <style>x</style>all</p>\n"
+            "<blockquote>old</blockquote>&gt; quoted\n")
+    deliver(srv, u, "INBOX", "Subject: snip-plain\n\n> quoted\n"
+            "  Plain   text\n" + "w " * 300)
+    p = check(adm(srv, "fetch", "-u", u, "body.snippet body.preview",
+                  "mailbox", "INBOX", "subject", "snip-"))
+    rows = p.stdout.split("\f\n")
+    assert rows[0] == ("body.snippet: Hi there & all\n"
+                       "body.preview: Hi there & all\n")
+    line = rows[1].splitlines()[0]
+    assert line.startswith("body.snippet: Plain text w w w ")
+    # the quote before the text costs it two characters, as in doveadm
+    assert len(line) == len("body.snippet: ") + 198
