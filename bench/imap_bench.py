@@ -324,10 +324,13 @@ def bench_select(args):
            ms="%.2f" % (statistics.median(times) * 1000))
 
 
-def pss_kib(pid):
+def pss_kib(pid, field="Pss"):
+    """PSS of a process (KiB); field "Pss_Anon" gives its anonymous part
+    (heap: without the mapped files, such as an index mapped read-only,
+    whose clean pages are shared page cache)."""
     with open("/proc/%d/smaps_rollup" % pid) as f:
         for line in f:
-            if line.startswith("Pss:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
 
@@ -359,8 +362,8 @@ def server_imap_pids(master):
     return out
 
 
-def total_pss(master):
-    return sum(pss_kib(p) for p in server_imap_pids(master))
+def total_pss(master, field="Pss"):
+    return sum(pss_kib(p, field) for p in server_imap_pids(master))
 
 
 def bench_memory10k(args):
@@ -377,6 +380,7 @@ def memory(args, label, user):
         first.cmd("NOOP")
         time.sleep(0.5)
         one = total_pss(args.pid)
+        one_anon = total_pss(args.pid, "Pss_Anon")
         nproc = len(server_imap_pids(args.pid))
         more = []
         for _ in range(args.sessions):
@@ -385,10 +389,14 @@ def memory(args, label, user):
             c.cmd("NOOP")
         time.sleep(0.5)
         many = total_pss(args.pid)
+        many_anon = total_pss(args.pid, "Pss_Anon")
         procs = len(server_imap_pids(args.pid))
         for c in more + [first]:
             c.close()
         result("memory_" + label, one_session_pss_kib=one,
+               one_session_anon_kib=one_anon,
+               anon_growth_kib_per_session="%.1f" % (
+                   (many_anon - one_anon) / args.sessions),
                processes_one=nproc, sessions=args.sessions + 1,
                processes=procs, pss_kib=many,
                growth_kib_per_session="%.1f" % ((many - one) / args.sessions))

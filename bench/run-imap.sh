@@ -137,7 +137,8 @@ measure() { # label port master-pid benchmarks
 		--password "$PASSWORD" --repeat "$REPEAT" --sessions "$SESSIONS" \
 		--only "$4") || log "$1: some benchmarks failed"
 	echo "$out" >&2
-	echo "$out" | grep '^RESULT' | sed "s/^/$1 /" >>"$RESULTS"
+	# (a phase without results, such as the warm-up alone, is fine)
+	echo "$out" | { grep '^RESULT' || true; } | sed "s/^/$1 /" >>"$RESULTS"
 }
 
 run_server() { # name port master-binary
@@ -198,12 +199,12 @@ echo
 echo "Date: $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
 echo "Dovecot: $(/usr/sbin/dovecot --version 2>/dev/null || echo -); Roost: build $BUILD (this checkout is at $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo -); say which commit the build is from)"
 echo
-echo "| server | FETCH MB/s | SEARCH rare ms | SEARCH common ms | APPEND msgs/s | IDLE median ms (p90) | SELECT 100k ms: new session (again) | PSS 1 session 10k KiB | growth/session 10k KiB | PSS 1 session 100k KiB | growth/session 100k KiB |"
+echo "| server | FETCH MB/s | SEARCH rare ms | SEARCH common ms | APPEND msgs/s | IDLE median ms (p90) | SELECT 100k ms: new session (again) | PSS 1 session 10k KiB (anon) | growth/session 10k KiB | PSS 1 session 100k KiB (anon) | growth/session 100k KiB |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for s in "${SERVERS[@]}"; do
 	if grep -q "^$s FAILED" "$RESULTS"; then
 		echo "| $s | failed: see $WORK/$s/ | | | | | | | | | |"
 		continue
 	fi
-	echo "| $s | $(val "$s" fetch mb_per_s) | $(val "$s" search_rare ms) | $(val "$s" search_common ms) | $(val "$s" append msgs_per_s) | $(val "$s" idle median_ms) ($(val "$s" idle p90_ms)) | $(val "$s" select new_session_ms) ($(val "$s" select ms)) | $(val "$s" memory_10k one_session_pss_kib) | $(val "$s" memory_10k growth_kib_per_session) | $(val "$s" memory_100k one_session_pss_kib) | $(val "$s" memory_100k growth_kib_per_session) |"
+	echo "| $s | $(val "$s" fetch mb_per_s) | $(val "$s" search_rare ms) | $(val "$s" search_common ms) | $(val "$s" append msgs_per_s) | $(val "$s" idle median_ms) ($(val "$s" idle p90_ms)) | $(val "$s" select new_session_ms) ($(val "$s" select ms)) | $(val "$s" memory_10k one_session_pss_kib) ($(val "$s" memory_10k one_session_anon_kib)) | $(val "$s" memory_10k growth_kib_per_session) | $(val "$s" memory_100k one_session_pss_kib) ($(val "$s" memory_100k one_session_anon_kib)) | $(val "$s" memory_100k growth_kib_per_session) |"
 done
