@@ -83,8 +83,6 @@ static void walk_mailbox(struct query_walk *w, const char *vname, char sep,
 
 	if (hash_get(w->seen, vname) != NULL)
 		return;
-	hash_set(w->seen, arena_strdup(adm_mail_user_arena(w->mail), vname),
-		(void *)1);
 	if (!exact &&
 	    adm_query_mailbox_possible(w->query, vname, sep, NULL) == 0)
 		return;
@@ -92,6 +90,14 @@ static void walk_mailbox(struct query_walk *w, const char *vname, char sep,
 		report_open_error(w, vname);
 		return;
 	}
+	/* "inbox" in the query is INBOX from here on; each mailbox once */
+	vname = mailbox_get_vname(box);
+	if (hash_get(w->seen, vname) != NULL) {
+		mailbox_close(&box);
+		return;
+	}
+	hash_set(w->seen, arena_strdup(adm_mail_user_arena(w->mail), vname),
+		(void *)1);
 	SCRATCH_BEGIN {
 		if (mailbox_get_guid(box, &guid) < 0) {
 			(void)adm_mail_storage_error(w->mail, w->user,

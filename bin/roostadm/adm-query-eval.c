@@ -214,31 +214,133 @@ static int time_match(struct mail *mail, const struct adm_query_arg *arg,
 	return 0;
 }
 
-/* Message by message, the time slots set for each. */
+/* A storage leaf's matches over the whole mailbox, searched once. */
+struct leaf_bits {
+	const struct mail_search_arg *sarg;
+	/* [seq] set when the message matches (negation not applied) */
+	uint8_t *bits;
+};
+
+struct slow_ctx {
+	struct eval_ctx *ctx;
+	struct mail *mail;
+	ARRAY(struct leaf_bits) leaves;
+};
+
+static const struct time_slot *slot_find(struct eval_ctx *ctx,
+	const struct mail_search_arg *sarg)
+{
+	for (unsigned int i = 0; i < ctx->slots.count; i++) {
+		if (ctx->slots.v[i].placeholder == sarg)
+			return &ctx->slots.v[i];
+	}
+	return NULL;
+}
+
+/* Searches every storage leaf of the tree once (storage's full-text
+   index and caches do the work, instead of once per message). */
+static int slow_prepare(struct slow_ctx *sc,
+	const struct mail_search_arg *sargs, uint32_t count)
+{
+	struct mail_search_result result;
+	struct mail_search_arg one;
+	struct leaf_bits *leaf;
+
+	for (; sargs != NULL; sargs = sargs->next) {
+		if (sargs->type == SEARCH_SUB || sargs->type == SEARCH_OR) {
+			if (slow_prepare(sc, sargs->value.subargs, count) < 0)
+				return -1;
+			continue;
+		}
+		if (slot_find(sc->ctx, sargs) != NULL)
+			continue;
+		one = *sargs;
+		one.next = NULL;
+		one.negate = false;
+		if (mailbox_search(sc->ctx->box, &one, sc->ctx->arena,
+				   &result) < 0)
+			return -1;
+		leaf = array_append_space(&sc->leaves);
+		leaf->sarg = sargs;
+		leaf->bits = arena_new(sc->ctx->arena, uint8_t,
+			(size_t)count + 1);
+		for (unsigned int i = 0; i < result.count; i++) {
+			if (result.seqs[i] <= count)
+				leaf->bits[result.seqs[i]] = 1;
+		}
+	}
+	return 0;
+}
+
+static int slow_eval_list(struct slow_ctx *sc,
+	const struct mail_search_arg *sargs, uint32_t seq, bool is_or);
+
+/* One node's value for seq, negation applied: 1, 0, or -1 (error). */
+static int slow_eval(struct slow_ctx *sc, const struct mail_search_arg *sarg,
+	uint32_t seq)
+{
+	const struct time_slot *slot;
+	bool match = false;
+	int ret;
+
+	if (sarg->type == SEARCH_SUB || sarg->type == SEARCH_OR) {
+		ret = slow_eval_list(sc, sarg->value.subargs, seq,
+			sarg->type == SEARCH_OR);
+		if (ret < 0)
+			return -1;
+		match = ret > 0;
+	} else if ((slot = slot_find(sc->ctx, sarg)) != NULL) {
+		/* time_match() applies the key's own negation */
+		mail_set_seq(sc->mail, seq);
+		if (time_match(sc->mail, slot->arg, &match) < 0)
+			return -1;
+	} else {
+		for (unsigned int i = 0; i < sc->leaves.count; i++) {
+			if (sc->leaves.v[i].sarg == sarg) {
+				match = sc->leaves.v[i].bits[seq] != 0;
+				break;
+			}
+		}
+	}
+	return match != sarg->negate ? 1 : 0;
+}
+
+static int slow_eval_list(struct slow_ctx *sc,
+	const struct mail_search_arg *sargs, uint32_t seq, bool is_or)
+{
+	int ret;
+
+	for (; sargs != NULL; sargs = sargs->next) {
+		ret = slow_eval(sc, sargs, seq);
+		if (ret < 0)
+			return -1;
+		if ((ret > 0) == is_or)
+			return ret;
+	}
+	return is_or ? 0 : 1;
+}
+
+/* Keys to the second: each storage leaf searched once, the dates read
+   message by message, the tree evaluated here. */
 static int search_slow(struct eval_ctx *ctx,
 	const struct mail_search_arg *sargs, struct arena *arena,
 	uint32_t **seqs_r, unsigned int *count_r)
 {
-	struct mail *mail = mail_alloc(ctx->box);
 	uint32_t seq, count = mailbox_get_count(ctx->box);
+	struct slow_ctx sc;
 	ARRAY(uint32_t) seqs;
-	struct time_slot *slot;
 	enum mail_error error;
-	bool match = false;
 	int ret = 0;
 
+	memset(&sc, 0, sizeof(sc));
+	sc.ctx = ctx;
+	array_init(&sc.leaves, ctx->arena, 8);
+	if (slow_prepare(&sc, sargs, count) < 0)
+		return -1;
 	array_init(&seqs, arena, 64);
+	sc.mail = mail_alloc(ctx->box);
 	for (seq = 1; seq <= count; seq++) {
-		mail_set_seq(mail, seq);
-		for (unsigned int i = 0; i < ctx->slots.count; i++) {
-			slot = &ctx->slots.v[i];
-			ret = time_match(mail, slot->arg, &match);
-			if (ret < 0)
-				break;
-			set_constant(slot->placeholder, match);
-		}
-		if (ret == 0)
-			ret = mail_search_match(mail, sargs);
+		ret = slow_eval_list(&sc, sargs, seq, false);
 		if (ret < 0) {
 			(void)mail_user_get_last_error(
 				mailbox_get_user(ctx->box), &error);
@@ -252,7 +354,7 @@ static int search_slow(struct eval_ctx *ctx,
 			array_push(&seqs, seq);
 		ret = 0;
 	}
-	mail_free(&mail);
+	mail_free(&sc.mail);
 	if (ret < 0)
 		return -1;
 	*seqs_r = seqs.v;
