@@ -33,12 +33,12 @@ unsigned int uni_titlecase_decompose(uint32_t chr, uint32_t *dest)
 		return 1;
 	}
 	if (chr >= HANGUL_FIRST && chr <= HANGUL_LAST) {
+		const uint32_t n_count = HANGUL_V_COUNT * HANGUL_T_COUNT;
 		uint32_t s = chr - HANGUL_FIRST;
 		uint32_t t = s % HANGUL_T_COUNT;
 
-		dest[0] = HANGUL_L_BASE + s / (HANGUL_V_COUNT * HANGUL_T_COUNT);
-		dest[1] = HANGUL_V_BASE +
-			(s % (HANGUL_V_COUNT * HANGUL_T_COUNT)) / HANGUL_T_COUNT;
+		dest[0] = HANGUL_L_BASE + s / n_count;
+		dest[1] = HANGUL_V_BASE + (s % n_count) / HANGUL_T_COUNT;
 		if (t == 0)
 			return 2;
 		dest[2] = HANGUL_T_BASE + t;
