@@ -22,6 +22,8 @@ struct copy_cmd {
 	const struct adm_query_arg *query;
 	const char *destination;
 	const char *source_username;
+	/* its userdb fields, looked up before the users are served */
+	const char *const *source_fields;
 	bool move;
 	/* while a user is served */
 	struct mail_user *dest_user;
@@ -84,43 +86,63 @@ static int copy_box(struct adm_mail *mail, struct adm_query_box *qbox,
 	return 0;
 }
 
-/* The source user named by "user NAME": looked up in the userdb and
-   created like the served user (running with the served user's ids).
-   NULL after reporting. */
-static struct mail_user *copy_source_user(struct adm_mail *mail,
-	const char *name)
+/*
+ * The userdb lookup of the source user of "user NAME", done once before
+ * the users are served: the lookup must come from roostadm's own
+ * (privileged) ids, since auth refuses another user's lookup to a
+ * process running as a mail user.  false after reporting.
+ */
+static bool copy_source_lookup(struct adm_mail *mail, struct copy_cmd *ctx)
 {
 	struct adm_cmd_context *cctx = adm_mail_get_cmd(mail);
 	struct auth_master_connection *conn;
 	struct auth_user_info info;
-	struct config_filter filter;
-	const char *username, *const *fields, *error;
-	struct mail_user *user = NULL;
+	const char *error;
 	int ret;
 
 	memset(&info, 0, sizeof(info));
 	info.service = "doveadm";
+	conn = auth_master_init(adm_base_path(cctx->adm, "auth-userdb"),
+		AUTH_MASTER_DEFAULT_TIMEOUT_MSECS);
+	ret = auth_master_user_lookup(conn, ctx->source_username, &info,
+		cctx->arena, &ctx->source_username, &ctx->source_fields,
+		&error);
+	auth_master_deinit(&conn);
+	if (ret > 0)
+		return true;
+	(void)fflush(stdout);
+	if (ret < 0) {
+		i_error("Couldn't lookup user %s: %s", ctx->source_username,
+			error);
+		adm_mail_set_exit(mail, ADM_EX_TEMPFAIL);
+	} else {
+		i_error("User %s doesn't exist", ctx->source_username);
+		adm_mail_set_exit(mail, ADM_EX_NOUSER);
+	}
+	return false;
+}
+
+/* The source user's storage (with the served user's ids); NULL after
+   reporting. */
+static struct mail_user *copy_source_user(struct adm_mail *mail,
+	struct copy_cmd *ctx)
+{
+	struct adm_cmd_context *cctx = adm_mail_get_cmd(mail);
+	struct config_filter filter;
+	struct mail_user *user;
+	const char *error;
+
 	memset(&filter, 0, sizeof(filter));
 	filter.protocol = "doveadm";
 	filter.service = "doveadm";
-	conn = auth_master_init(adm_base_path(cctx->adm, "auth-userdb"),
-		AUTH_MASTER_DEFAULT_TIMEOUT_MSECS);
-	ret = auth_master_user_lookup(conn, name, &info,
-		adm_mail_user_arena(mail), &username, &fields, &error);
-	if (ret < 0) {
-		i_error("Couldn't lookup user %s: %s", name, error);
+	if (mail_service_user_create(adm_config(cctx->adm),
+			ctx->source_username, ctx->source_fields, "doveadm",
+			&filter, NULL, &user, &error) < 0) {
+		i_error("Couldn't create user %s: %s", ctx->source_username,
+			error);
 		adm_mail_set_exit(mail, ADM_EX_TEMPFAIL);
-	} else if (ret == 0) {
-		i_error("User %s doesn't exist", name);
-		adm_mail_set_exit(mail, ADM_EX_NOUSER);
-	} else if (mail_service_user_create(adm_config(cctx->adm), username,
-			fields, "doveadm", &filter, NULL, &user,
-			&error) < 0) {
-		i_error("Couldn't create user %s: %s", name, error);
-		adm_mail_set_exit(mail, ADM_EX_TEMPFAIL);
-		user = NULL;
+		return NULL;
 	}
-	auth_master_deinit(&conn);
 	return user;
 }
 
@@ -144,7 +166,7 @@ static int copy_user(struct adm_mail *mail, struct mail_user *user,
 	}
 	ctx->dest_uidnext = status.uidnext;
 	if (ctx->source_username != NULL) {
-		src_user = copy_source_user(mail, ctx->source_username);
+		src_user = copy_source_user(mail, ctx);
 		if (src_user == NULL) {
 			mailbox_close(&ctx->dest_box);
 			return -1;
@@ -187,7 +209,8 @@ static void copy_run(struct adm_cmd_context *cctx, bool move)
 		return;
 	}
 	ctx.query = adm_query_cmd_parse(mail, args, count);
-	if (!move || adm_query_cmd_check_expunge(mail, "move", ctx.query))
+	if ((!move || adm_query_cmd_check_expunge(mail, "move", ctx.query)) &&
+	    (ctx.source_username == NULL || copy_source_lookup(mail, &ctx)))
 		adm_mail_run(mail, copy_user, &ctx);
 	adm_mail_deinit(&mail);
 }

@@ -20,6 +20,7 @@
 #include "adm-print.h"
 #include "adm-query.h"
 #include "adm-query-cmd.h"
+#include "adm-query-section.h"
 #include "adm-query-snippet.h"
 
 #include <stdio.h>
@@ -33,15 +34,19 @@ struct fetch_msg {
 	uint32_t seq;
 };
 
+struct fetch_field;
+
 /* Prints the field's value; 0, or -1 (storage error on the user). */
-typedef int fetch_func_t(struct fetch_msg *msg, const char *param);
+typedef int fetch_func_t(struct fetch_msg *msg,
+	const struct fetch_field *field);
 
 struct fetch_field {
 	const char *name;
 	fetch_func_t *func;
-	/* hdr.<name>: the header name, and whether .utf8 decodes it */
+	/* date.*: which date and how; hdr.<name>: the header name */
 	const char *param;
-	bool utf8;
+	/* body.<section>, binary.<section> */
+	struct adm_section *section;
 };
 
 struct fetch_cmd {
@@ -58,39 +63,39 @@ static void append(struct buf *out, const char *sep, const char *str)
 		i_panic("unbounded buffer refused data");
 }
 
-static int fetch_user(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+static int fetch_user(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
 {
 	adm_print(msg->print, mail_user_get_username(msg->qbox->user));
 	return 0;
 }
 
 static int fetch_mailbox(struct fetch_msg *msg,
-	const char *param ATTR_UNUSED)
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	adm_print(msg->print, msg->qbox->vname);
 	return 0;
 }
 
 static int fetch_mailbox_guid(struct fetch_msg *msg,
-	const char *param ATTR_UNUSED)
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	adm_print(msg->print, msg->qbox->guid);
 	return 0;
 }
 
-static int fetch_seq(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+static int fetch_seq(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
 {
 	adm_print_num(msg->print, msg->seq);
 	return 0;
 }
 
-static int fetch_uid(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+static int fetch_uid(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
 {
 	adm_print_num(msg->print, mail_get_uid(msg->mail));
 	return 0;
 }
 
-static int fetch_guid(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+static int fetch_guid(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
 {
 	const char *guid;
 
@@ -100,7 +105,7 @@ static int fetch_guid(struct fetch_msg *msg, const char *param ATTR_UNUSED)
 	return 0;
 }
 
-static int fetch_flags(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+static int fetch_flags(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
 {
 	static const struct {
 		enum mail_flags flag;
@@ -133,7 +138,7 @@ static int fetch_flags(struct fetch_msg *msg, const char *param ATTR_UNUSED)
 	return 0;
 }
 
-static int fetch_modseq(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+static int fetch_modseq(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
 {
 	uint64_t modseq;
 
@@ -165,23 +170,23 @@ static int fetch_bytes(struct fetch_msg *msg, bool header, bool body)
 	return 0;
 }
 
-static int fetch_hdr(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+static int fetch_hdr(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
 {
 	return fetch_bytes(msg, true, false);
 }
 
-static int fetch_body(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+static int fetch_body(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
 {
 	return fetch_bytes(msg, false, true);
 }
 
-static int fetch_text(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+static int fetch_text(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
 {
 	return fetch_bytes(msg, true, true);
 }
 
 static int fetch_size_physical(struct fetch_msg *msg,
-	const char *param ATTR_UNUSED)
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	uint64_t size;
 
@@ -192,7 +197,7 @@ static int fetch_size_physical(struct fetch_msg *msg,
 }
 
 static int fetch_size_virtual(struct fetch_msg *msg,
-	const char *param ATTR_UNUSED)
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	uint64_t size;
 
@@ -229,8 +234,9 @@ static int get_date(struct fetch_msg *msg, char kind, time_t *date_r,
 	}
 }
 
-static int fetch_date(struct fetch_msg *msg, const char *param)
+static int fetch_date(struct fetch_msg *msg, const struct fetch_field *field)
 {
+	const char *param = field->param;
 	time_t date;
 	int tz;
 
@@ -261,7 +267,7 @@ static void print_unparenthesized(struct adm_print *print, const char *value)
 }
 
 static int fetch_imap_envelope(struct fetch_msg *msg,
-	const char *param ATTR_UNUSED)
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	const char *value;
 
@@ -272,7 +278,7 @@ static int fetch_imap_envelope(struct fetch_msg *msg,
 }
 
 static int fetch_imap_body(struct fetch_msg *msg,
-	const char *param ATTR_UNUSED)
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	const char *value;
 
@@ -283,7 +289,7 @@ static int fetch_imap_body(struct fetch_msg *msg,
 }
 
 static int fetch_imap_bodystructure(struct fetch_msg *msg,
-	const char *param ATTR_UNUSED)
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	const char *value;
 
@@ -293,7 +299,7 @@ static int fetch_imap_bodystructure(struct fetch_msg *msg,
 	return 0;
 }
 
-static int fetch_empty(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+static int fetch_empty(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
 {
 	/* pop3.uidl, pop3.order: Maildir keeps neither unless POP3 saved
 	   them, and doveadm prints an empty value then */
@@ -302,7 +308,7 @@ static int fetch_empty(struct fetch_msg *msg, const char *param ATTR_UNUSED)
 }
 
 static int fetch_refcount(struct fetch_msg *msg,
-	const char *param ATTR_UNUSED)
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	struct mail_data data;
 	struct stat st;
@@ -337,8 +343,10 @@ static int fetch_hdr_field_utf8(struct fetch_msg *msg, const char *name)
 
 /* hdr.<name>: the values as stored, folds kept (without CRs), one per
    line, as doveadm prints them. */
-static int fetch_hdr_field(struct fetch_msg *msg, const char *param)
+static int fetch_hdr_field(struct fetch_msg *msg,
+	const struct fetch_field *f)
 {
+	const char *param = f->param;
 	struct message_header_iter iter;
 	struct message_header_field field;
 	struct mail_data data;
@@ -392,7 +400,7 @@ static int snippet_text(void *context, const struct message_part *part,
 }
 
 /* body.snippet, body.preview: see adm-query-snippet.h. */
-static int fetch_snippet(struct fetch_msg *msg, const char *param ATTR_UNUSED)
+static int fetch_snippet(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
 {
 	struct message_part *parts, *leaf;
 	struct snippet_walk walk;
@@ -426,40 +434,87 @@ static int fetch_snippet(struct fetch_msg *msg, const char *param ATTR_UNUSED)
 }
 
 static const struct fetch_field fetch_fields[] = {
-	{ "user", fetch_user, NULL, false },
-	{ "mailbox", fetch_mailbox, NULL, false },
-	{ "mailbox-guid", fetch_mailbox_guid, NULL, false },
-	{ "seq", fetch_seq, NULL, false },
-	{ "uid", fetch_uid, NULL, false },
-	{ "guid", fetch_guid, NULL, false },
-	{ "flags", fetch_flags, NULL, false },
-	{ "modseq", fetch_modseq, NULL, false },
-	{ "hdr", fetch_hdr, NULL, false },
-	{ "body", fetch_body, NULL, false },
-	{ "body.preview", fetch_snippet, NULL, false },
-	{ "body.snippet", fetch_snippet, NULL, false },
-	{ "text", fetch_text, NULL, false },
-	{ "size.physical", fetch_size_physical, NULL, false },
-	{ "size.virtual", fetch_size_virtual, NULL, false },
-	{ "date.received", fetch_date, "r", false },
-	{ "date.sent", fetch_date, "s", false },
-	{ "date.saved", fetch_date, "S", false },
-	{ "date.received.unixtime", fetch_date, "ru", false },
-	{ "date.sent.unixtime", fetch_date, "su", false },
-	{ "date.saved.unixtime", fetch_date, "Su", false },
-	{ "imap.envelope", fetch_imap_envelope, NULL, false },
-	{ "imap.body", fetch_imap_body, NULL, false },
-	{ "imap.bodystructure", fetch_imap_bodystructure, NULL, false },
-	{ "pop3.uidl", fetch_empty, NULL, false },
-	{ "pop3.order", fetch_empty, NULL, false },
-	{ "refcount", fetch_refcount, NULL, false },
+	{ "user", fetch_user, NULL, NULL },
+	{ "mailbox", fetch_mailbox, NULL, NULL },
+	{ "mailbox-guid", fetch_mailbox_guid, NULL, NULL },
+	{ "seq", fetch_seq, NULL, NULL },
+	{ "uid", fetch_uid, NULL, NULL },
+	{ "guid", fetch_guid, NULL, NULL },
+	{ "flags", fetch_flags, NULL, NULL },
+	{ "modseq", fetch_modseq, NULL, NULL },
+	{ "hdr", fetch_hdr, NULL, NULL },
+	{ "body", fetch_body, NULL, NULL },
+	{ "body.preview", fetch_snippet, NULL, NULL },
+	{ "body.snippet", fetch_snippet, NULL, NULL },
+	{ "text", fetch_text, NULL, NULL },
+	{ "size.physical", fetch_size_physical, NULL, NULL },
+	{ "size.virtual", fetch_size_virtual, NULL, NULL },
+	{ "date.received", fetch_date, "r", NULL },
+	{ "date.sent", fetch_date, "s", NULL },
+	{ "date.saved", fetch_date, "S", NULL },
+	{ "date.received.unixtime", fetch_date, "ru", NULL },
+	{ "date.sent.unixtime", fetch_date, "su", NULL },
+	{ "date.saved.unixtime", fetch_date, "Su", NULL },
+	{ "imap.envelope", fetch_imap_envelope, NULL, NULL },
+	{ "imap.body", fetch_imap_body, NULL, NULL },
+	{ "imap.bodystructure", fetch_imap_bodystructure, NULL, NULL },
+	{ "pop3.uidl", fetch_empty, NULL, NULL },
+	{ "pop3.order", fetch_empty, NULL, NULL },
+	{ "refcount", fetch_refcount, NULL, NULL },
 };
+
+/* body.<section>, binary.<section>: see adm-query-section.h. */
+static int fetch_section(struct fetch_msg *msg,
+	const struct fetch_field *field)
+{
+	struct message_part *parts;
+	struct mail_data data;
+	struct buf out;
+
+	if (mail_get_parts(msg->mail, &parts) < 0 ||
+	    mail_get_data(msg->mail, &data) < 0)
+		return -1;
+	buf_init(&out, scratch_arena(), 1024, 0);
+	if (data.mapped != NULL &&
+	    adm_section_append(field->section, parts, data.mapped,
+			(size_t)data.physical_size, &out) < 0)
+		i_panic("unbounded buffer refused data");
+	if (out.used > 0)
+		adm_print_stream(msg->print, out.data, out.used);
+	adm_print_stream(msg->print, "", 0);
+	return 0;
+}
+
+static void fetch_fields_list(void);
+
+/* body.<section> / binary.<section>: false if name is neither; a bad
+   section is fatal ("Unknown fetch section: 1.x", as doveadm). */
+static bool fetch_section_field(struct arena *arena, const char *name,
+	struct fetch_field *field)
+{
+	struct adm_section section;
+	bool binary = str_begins(name, "binary.");
+	const char *str = name + (binary ? 7 : 5);
+
+	if (!binary && !str_begins(name, "body."))
+		return false;
+	if (adm_section_parse(str, binary, &section) < 0) {
+		fetch_fields_list();
+		adm_fatal("Unknown fetch section: %s", str);
+	}
+	field->name = name;
+	field->func = fetch_section;
+	field->section = arena_new(arena, struct adm_section, 1);
+	*field->section = section;
+	return true;
+}
 
 /* doveadm's list of fields in its "Unknown fetch field" message. */
 static void fetch_fields_list(void)
 {
 	(void)fflush(stdout);
-	fputs("Available fetch fields: hdr.<name>", stderr);
+	fputs("Available fetch fields: hdr.<name> body.<section> "
+		"binary.<section>", stderr);
 	for (unsigned int i = 0; i < N_ELEMENTS(fetch_fields); i++)
 		fprintf(stderr, " %s", fetch_fields[i].name);
 	fputc('\n', stderr);
@@ -488,6 +543,8 @@ static void fetch_parse_fields(struct adm_cmd_context *cctx,
 			field->name = name;
 			field->func = fetch_hdr_field;
 			field->param = name + 4;
+		} else if (fetch_section_field(cctx->arena, name, field)) {
+			/* body.<section>, binary.<section> */
 		} else {
 			fetch_fields_list();
 			adm_fatal("Unknown fetch field: %s", words[i]);
@@ -512,7 +569,7 @@ static int fetch_box(struct adm_mail *mail, struct adm_query_box *qbox,
 		SCRATCH_BEGIN {
 			for (unsigned int j = 0; j < ctx->count; j++) {
 				if (ctx->fields[j].func(&msg,
-						ctx->fields[j].param) < 0) {
+						&ctx->fields[j]) < 0) {
 					ret = -1;
 					break;
 				}

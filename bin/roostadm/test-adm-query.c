@@ -10,7 +10,9 @@
 #include "buf.h"
 #include "str.h"
 #include "adm-query.h"
+#include "adm-query-section.h"
 #include "adm-query-snippet.h"
+#include "message-part-data.h"
 #include "test-common.h"
 
 /* 2026-01-01 00:00:00 UTC */
@@ -543,6 +545,73 @@ static void test_snippet(void)
 	test_end();
 }
 
+/* Sections as doveadm 2.3.19 printed them for this message. */
+static void test_section(void)
+{
+	static const char msg[] =
+		"Subject: sec\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: multipart/mixed; boundary=b\n"
+		"\n"
+		"--b\n"
+		"Content-Type: text/plain\n"
+		"Content-Transfer-Encoding: quoted-printable\n"
+		"\n"
+		"line1=\nsame\nline2 =3D\n"
+		"--b\n"
+		"Content-Type: message/rfc822\n"
+		"\n"
+		"Subject: inner\n\ninner body\nl2\n"
+		"--b--\n";
+	static const struct {
+		const char *field, *output;
+	} tests[] = {
+		{ "body.1", "line1=\r\nsame\r\nline2 =3D" },
+		{ "binary.1", "line1same\r\nline2 =" },
+		{ "body.2", "Subject: inner\r\n\r\ninner body\r\nl2" },
+		{ "binary.2", "Subject: inner\r\n\r\ninner body\r\nl2" },
+		{ "body.2.HEADER", "Subject: inner\r\n\r\n" },
+		{ "body.2.text", "inner body\r\nl2" },
+		{ "body.2.1", "inner body\r\nl2" },
+		{ "binary.1.MIME", "Content-Type: text/plain\r\n"
+		  "Content-Transfer-Encoding: quoted-printable\r\n\r\n" },
+		{ "binary.HEADER", "Subject: sec\r\nMIME-Version: 1.0\r\n"
+		  "Content-Type: multipart/mixed; boundary=b\r\n\r\n" },
+		{ "body.3", "" },
+		{ "body.", NULL },
+	};
+	static const char *const bad[] = {
+		"x", "1.x", "1.HEADER.FIELDS", "HEADER.FIELDS.NOT", "MIME",
+		"0", "1.", "1..2",
+	};
+	struct message_part *root;
+	struct adm_section section;
+	const char *error;
+	struct buf out;
+
+	test_begin("adm query fetch sections");
+	root = message_parse(arena, msg, strlen(msg), NULL, 0);
+	test_assert(message_part_data_fill(arena, root, msg, strlen(msg),
+		&error) == 0);
+	for (unsigned int i = 0; i < N_ELEMENTS(tests); i++) {
+		bool binary = tests[i].field[1] == 'i';
+		const char *str = tests[i].field + (binary ? 7 : 5);
+
+		test_assert(adm_section_parse(str, binary, &section) == 0);
+		buf_init(&out, arena, 256, 0);
+		test_assert(adm_section_append(&section, root, msg,
+			strlen(msg), &out) == 0);
+		if (tests[i].output != NULL)
+			test_assert_strcmp(buf_cstr(&out), tests[i].output);
+		else
+			/* every line end as CRLF: 19 lines */
+			test_assert(out.used == strlen(msg) + 19);
+	}
+	for (unsigned int i = 0; i < N_ELEMENTS(bad); i++)
+		test_assert(adm_section_parse(bad[i], false, &section) < 0);
+	test_end();
+}
+
 int main(void)
 {
 	static void (*const tests[])(void) = {
@@ -553,6 +622,7 @@ int main(void)
 		test_query_safety_checks,
 		test_query_patterns,
 		test_snippet,
+		test_section,
 		NULL
 	};
 	int ret;

@@ -70,6 +70,16 @@ def adm(srv, *args):
                           text=True, timeout=60, cwd=srv.dir, env=e)
 
 
+def adm_bytes(srv, *args):
+    """adm() without text decoding (keeps CRLFs)."""
+    e = dict(os.environ)
+    e.pop("USER", None)
+    return subprocess.run([srv.kind.admin, "-c", srv.config_path]
+                          + list(args), stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=60, cwd=srv.dir, env=e)
+
+
 def check(p, code=0):
     assert p.returncode == code, (p.returncode, p.stdout, p.stderr)
     return p
@@ -510,3 +520,26 @@ def test_fetch_snippet(srv):
     assert line.startswith("body.snippet: Plain text w w w ")
     # the quote before the text costs it two characters, as in doveadm
     assert len(line) == len("body.snippet: ") + 198
+
+
+def test_fetch_sections(srv):
+    u = "qfetch"
+    deliver(srv, u, "INBOX", "Subject: sections\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+            "Content-Type: text/plain\n"
+            "Content-Transfer-Encoding: quoted-printable\n\n"
+            "line1=\nsame\nline2 =3D\n--b\n"
+            "Content-Type: application/octet-stream\n"
+            "Content-Transfer-Encoding: base64\n\naGVsbG8=\n--b--\n")
+    p = check(adm_bytes(srv, "fetch", "-u", u, "body.1 binary.1 binary.2 "
+                        "body.2.MIME body.9", "mailbox", "INBOX",
+                        "subject", "sections"))
+    assert p.stdout == (
+        b"body.1:\nline1=\r\nsame\r\nline2 =3D"
+        b"binary.1:\nline1same\r\nline2 ="
+        b"binary.2:\nhello"
+        b"body.2.mime:\nContent-Type: application/octet-stream\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n"
+        b"body.9:\n")
+    p = check(adm(srv, "fetch", "-u", u, "body.1.x", "all"), EX_TEMPFAIL)
+    assert p.stderr.endswith("\nFatal: Unknown fetch section: 1.x\n")
