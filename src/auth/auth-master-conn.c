@@ -20,6 +20,11 @@
 #include "mech.h"
 #include "userdb.h"
 
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
 #define AUTH_MASTER_OUTPUT_HIGH (1024 * 1024)
 #define AUTH_MASTER_OUTPUT_LOW (256 * 1024)
 
@@ -28,6 +33,14 @@ struct auth_master_conn {
 	struct auth_server *server;
 	struct conn *conn;
 	bool userdb_only;
+	/* The peer may look up only users with its own uid, and no PASS
+	   lookups or listing: it is neither root nor the socket's owner or
+	   group, and the socket is not mode 0777 (as Dovecot). */
+	bool restricted;
+	uid_t peer_uid;
+	/* For the messages: the socket path (heap) and its mode. */
+	char *socket_path;
+	unsigned int socket_mode;
 	bool version_received;
 	bool closed;
 	uint64_t created_msecs, handshake_msecs;
@@ -154,13 +167,55 @@ static const char *userdb_reply_line(struct auth_request *request,
 	return buf_cstr(&line);
 }
 
+/* NULL if the restricted peer may see this user, else why not. */
+static const char *master_restricted_user_error(struct auth_master_conn *conn,
+	struct auth_request *request)
+{
+	const char *uid_str = auth_fields_get(request->userdb_fields, "uid");
+	uid_t uid;
+
+	if (uid_str == NULL) {
+		return t_printf("userdb reply doesn't contain uid (to bypass "
+			"this check, set: service auth { unix_listener %s { "
+			"mode=0777 } })", conn->socket_path);
+	}
+	if (userdb_parse_uid(uid_str, &uid) < 0 || uid != conn->peer_uid) {
+		return t_printf("userdb uid (%s) doesn't match peer uid (%ld)",
+			uid_str, (long)conn->peer_uid);
+	}
+	return NULL;
+}
+
 static void master_userdb_callback(enum userdb_result result,
 	struct auth_request *request)
 {
 	struct master_lookup_ctx *ctx = request->reply_context;
+	const char *error;
 
+	if (result == USERDB_RESULT_OK && ctx->conn->restricted &&
+	    (error = master_restricted_user_error(ctx->conn,
+						  request)) != NULL) {
+		i_error("client doesn't have lookup permissions for this "
+			"user: %s", error);
+		result = USERDB_RESULT_INTERNAL_FAILURE;
+	}
 	master_send(ctx->conn, ctx->out_prefix,
 		userdb_reply_line(request, result, ctx->request_reply));
+}
+
+/* "PATH mode=0666, but not owned by UID 65534(nobody)" */
+static const char *master_permission_detail(struct auth_master_conn *conn)
+{
+	struct passwd pw, *result;
+	char buf[1024];
+	const char *name = "";
+
+	if (getpwuid_r(conn->peer_uid, &pw, buf, sizeof(buf),
+		       &result) == 0 && result != NULL)
+		name = t_printf("(%s)", pw.pw_name);
+	return t_printf("%s mode=0%o, but not owned by UID %ld%s",
+		conn->socket_path, conn->socket_mode, (long)conn->peer_uid,
+		name);
 }
 
 static void master_lookup_user(struct auth_master_conn *conn,
@@ -230,7 +285,11 @@ static bool master_input_pass(struct auth_master_conn *conn, char **args)
 	request = master_request_new(conn, "PASS", args, &id);
 	if (request == NULL)
 		return false;
-	if (!auth_request_set_username(request, args[1], &error)) {
+	if (conn->restricted) {
+		i_error("Auth client doesn't have permissions to do a PASS "
+			"lookup: %s", master_permission_detail(conn));
+		master_send(conn, "passdb out", t_printf("FAIL\t%u", id));
+	} else if (!auth_request_set_username(request, args[1], &error)) {
 		auth_request_log_info(request, "passdb", "%s", error);
 		master_send(conn, "passdb out", t_printf("NOTFOUND\t%u", id));
 	} else {
@@ -266,6 +325,12 @@ static bool master_input_list(struct auth_master_conn *conn, char **args)
 	if (args[0] == NULL || str_to_uint(args[0], &ctx.id) < 0) {
 		master_error(conn, "BUG: Master sent broken LIST");
 		return false;
+	}
+	if (conn->restricted) {
+		master_error(conn, "Auth client doesn't have permissions to "
+			"list users: %s", master_permission_detail(conn));
+		master_send(conn, NULL, t_printf("DONE\t%u\tfail", ctx.id));
+		return true;
 	}
 	/* user=<mask> is left to the client to apply, as Dovecot's
 	   iterating drivers ignore it too. */
@@ -430,6 +495,7 @@ static void master_conn_destroy(struct auth_master_conn *conn)
 		conn->next->prev = conn->prev;
 	server->master_count--;
 	conn_destroy(&conn->conn);
+	free(conn->socket_path);
 	free(conn);
 	auth_server_connection_closed(server);
 }
@@ -438,6 +504,43 @@ static void master_conn_closed(struct conn *c, void *context,
 	const char *reason)
 {
 	master_conn_destroy(context);
+}
+
+/*
+ * Dovecot's rule for auth-master and auth-userdb clients: root, the
+ * socket's owner, a peer whose (primary) gid is the socket's group, and
+ * anyone when the socket is mode 0777 may do everything; any other peer
+ * (a local user reaching a 0666 auth-userdb) may look up only users whose
+ * userdb uid is its own.
+ */
+static void master_check_permissions(struct auth_master_conn *conn, int fd)
+{
+	struct sockaddr_un sa;
+	socklen_t len = sizeof(sa);
+	struct stat st;
+	pid_t pid;
+	gid_t gid;
+
+	if (net_getunixcred(fd, &pid, &conn->peer_uid, &gid) < 0 ||
+	    conn->peer_uid == 0)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0 ||
+	    sa.sun_family != AF_UNIX || sa.sun_path[0] == '\0') {
+		/* no path to judge by: only root and ourselves */
+		conn->socket_path = i_strdup("(unknown socket)");
+		conn->restricted = conn->peer_uid != geteuid();
+		return;
+	}
+	sa.sun_path[sizeof(sa.sun_path) - 1] = '\0';
+	conn->socket_path = i_strdup(sa.sun_path);
+	if (stat(sa.sun_path, &st) < 0) {
+		conn->restricted = conn->peer_uid != geteuid();
+		return;
+	}
+	conn->socket_mode = st.st_mode & 0777;
+	conn->restricted = conn->socket_mode != 0777 &&
+		conn->peer_uid != st.st_uid && gid != st.st_gid;
 }
 
 void auth_master_conn_create(struct auth_server *server, int fd,
@@ -463,6 +566,7 @@ void auth_master_conn_create(struct auth_server *server, int fd,
 		server->masters->prev = conn;
 	server->masters = conn;
 	server->master_count++;
+	master_check_permissions(conn, fd);
 	conn->conn = conn_create(fd, &set, &callbacks, conn);
 	SCRATCH_BEGIN {
 		master_send(conn, NULL, t_printf("VERSION\t%u\t%u",
