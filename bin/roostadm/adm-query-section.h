@@ -41,4 +41,15 @@ int adm_section_append(const struct adm_section *section,
 	struct message_part *root, const void *msg, size_t size,
 	struct buf *out) ATTR_NODISCARD;
 
+/*
+ * text.utf8: every part in order, each as its header fields ("Name:
+ * value", unfolded and RFC 2047-decoded, one per line), an empty line and,
+ * for leaf parts, the body with its transfer encoding undone and its
+ * charset converted to UTF-8 (multipart preambles and epilogues are left
+ * out), as doveadm 2.3.19 prints it.  root must have part->data filled.
+ * 0, or -1 if out's limit was reached.
+ */
+int adm_text_utf8_append(struct message_part *root, const void *msg,
+	size_t size, struct buf *out) ATTR_NODISCARD;
+
 #endif

@@ -433,6 +433,28 @@ static int fetch_snippet(struct fetch_msg *msg, const struct fetch_field *field 
 	return 0;
 }
 
+/* text.utf8: see adm-query-section.h. */
+static int fetch_text_utf8(struct fetch_msg *msg,
+	const struct fetch_field *field ATTR_UNUSED)
+{
+	struct message_part *parts;
+	struct mail_data data;
+	struct buf out;
+
+	if (mail_get_parts(msg->mail, &parts) < 0 ||
+	    mail_get_data(msg->mail, &data) < 0)
+		return -1;
+	buf_init(&out, scratch_arena(), 1024, 0);
+	if (data.mapped != NULL &&
+	    adm_text_utf8_append(parts, data.mapped,
+			(size_t)data.physical_size, &out) < 0)
+		i_panic("unbounded buffer refused data");
+	if (out.used > 0)
+		adm_print_stream(msg->print, out.data, out.used);
+	adm_print_stream(msg->print, "", 0);
+	return 0;
+}
+
 static const struct fetch_field fetch_fields[] = {
 	{ "user", fetch_user, NULL, NULL },
 	{ "mailbox", fetch_mailbox, NULL, NULL },
@@ -447,6 +469,7 @@ static const struct fetch_field fetch_fields[] = {
 	{ "body.preview", fetch_snippet, NULL, NULL },
 	{ "body.snippet", fetch_snippet, NULL, NULL },
 	{ "text", fetch_text, NULL, NULL },
+	{ "text.utf8", fetch_text_utf8, NULL, NULL },
 	{ "size.physical", fetch_size_physical, NULL, NULL },
 	{ "size.virtual", fetch_size_virtual, NULL, NULL },
 	{ "date.received", fetch_date, "r", NULL },

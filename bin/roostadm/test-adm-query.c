@@ -609,6 +609,18 @@ static void test_section(void)
 	}
 	for (unsigned int i = 0; i < N_ELEMENTS(bad); i++)
 		test_assert(adm_section_parse(bad[i], false, &section) < 0);
+	/* text.utf8 */
+	buf_init(&out, arena, 256, 0);
+	test_assert(adm_text_utf8_append(root, msg, strlen(msg), &out) == 0);
+	test_assert_strcmp(buf_cstr(&out),
+		"Subject: sec\nMIME-Version: 1.0\n"
+		"Content-Type: multipart/mixed; boundary=b\n\n"
+		"Content-Type: text/plain\n"
+		"Content-Transfer-Encoding: quoted-printable\n\n"
+		"line1same\r\nline2 ="
+		"Content-Type: message/rfc822\n\n"
+		"Subject: inner\n\n"
+		"inner body\nl2");
 	test_end();
 }
 

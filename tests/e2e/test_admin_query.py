@@ -541,5 +541,15 @@ def test_fetch_sections(srv):
         b"body.2.mime:\nContent-Type: application/octet-stream\r\n"
         b"Content-Transfer-Encoding: base64\r\n\r\n"
         b"body.9:\n")
+    deliver(srv, u, "INBOX", "Subject: =?UTF-8?Q?caf=C3=A9?=\n"
+            "Content-Type: text/plain; charset=iso-8859-1\n"
+            "Content-Transfer-Encoding: quoted-printable\n\nCaf=E9\n")
+    p = check(adm_bytes(srv, "fetch", "-u", u, "text.utf8", "mailbox",
+                        "INBOX", "subject", "café"))
+    assert p.stdout == (
+        "text.utf8:\nSubject: café\n"
+        "Content-Type: text/plain; charset=iso-8859-1\n"
+        "Content-Transfer-Encoding: quoted-printable\n\n"
+        "Café\r\n".encode())
     p = check(adm(srv, "fetch", "-u", u, "body.1.x", "all"), EX_TEMPFAIL)
     assert p.stderr.endswith("\nFatal: Unknown fetch section: 1.x\n")
