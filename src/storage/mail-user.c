@@ -10,8 +10,12 @@
 #include "var-expand.h"
 #include "index/mail-index.h"
 
+#include <malloc.h>
 #include <sys/stat.h>
 #include <time.h>
+
+/* Allocations from this size on get a mapping of their own. */
+#define MAIL_USER_MMAP_THRESHOLD (256 * 1024)
 
 #define MAIL_ERRSTR_CRITICAL_MSG                                        \
 	"Internal error occurred. Refer to server log for more information."
@@ -120,6 +124,24 @@ static int mail_user_read_settings(struct mail_user *user,
 	return 0;
 }
 
+/*
+ * Once per process: large allocations (a view's arrays, a sync's
+ * temporary rows) always get their own mapping, given back to the system
+ * when freed.  glibc otherwise raises its mapping threshold after the
+ * first large free, and later large temporaries come from the heap, where
+ * the holes they leave between long-lived session data are never given
+ * back: with 100,000 messages that was ~200 KiB per idle session.
+ */
+static void mail_user_process_init(void)
+{
+	static bool done = false;
+
+	if (done)
+		return;
+	done = true;
+	(void)mallopt(M_MMAP_THRESHOLD, MAIL_USER_MMAP_THRESHOLD);
+}
+
 int mail_user_create(const struct config *config,
 	const struct mail_user_params *params, struct mail_user **user_r,
 	const char **error_r)
@@ -130,6 +152,7 @@ int mail_user_create(const struct config *config,
 	const char *home;
 
 	i_assert(params->username != NULL);
+	mail_user_process_init();
 	memset(&filter, 0, sizeof(filter));
 	if (params->filter != NULL)
 		filter = *params->filter;

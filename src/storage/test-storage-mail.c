@@ -8,6 +8,7 @@
 #include "lib.h"
 #include "test-storage-common.h"
 #include "storage.h"
+#include "storage-private.h"
 #include "buf.h"
 #include "str.h"
 #include "test-common.h"
@@ -553,6 +554,98 @@ static void test_foreign_changes(void)
 	test_end();
 }
 
+/*
+ * Reading messages in sequence order (the prefetch of store keys and
+ * sizes): every message's bytes, a file renamed (flags) by another
+ * program after the prefetch, a file that grew or shrank behind the
+ * index's back, and a message expunged by another session in between.
+ */
+static void test_read_in_sequence(void)
+{
+	struct test_user tu, other;
+	struct mailbox *box, *obox;
+	struct mailbox_transaction *t;
+	struct mail_data data;
+	struct mail *mail;
+	enum mail_error error;
+	const char *msgs[200], *fname;
+	unsigned int i, n = N_ELEMENTS(msgs);
+
+	test_begin("reading messages in sequence order");
+	test_user_init(&tu, "seqread", NULL);
+	for (i = 0; i < n; i++) {
+		msgs[i] = arena_printf(arena, "Subject: m%u\n\n%*u\n", i,
+			(int)(i * 37 % 3000), i);
+		(void)test_save(tu.user, "INBOX", msgs[i], 0, NULL);
+	}
+	box = test_open(tu.user, "INBOX");
+	test_assert(mailbox_get_count(box) == n);
+	mail = mail_alloc(box);
+	/* the first pass loads batches; the second hits changed files */
+	for (i = 0; i < n; i++) {
+		mail_set_seq(mail, i + 1);
+		test_assert(mail_get_data(mail, &data) == 0 &&
+			data.physical_size == strlen(msgs[i]) &&
+			memcmp(data.mapped, msgs[i], strlen(msgs[i])) == 0 &&
+			data.virtual_size == strlen(msgs[i]) + 3 && !data.crlf);
+	}
+	SCRATCH_BEGIN {
+		/* message 3 marked seen by a MUA (renamed), 5 grown and 7
+		   shrunk by hand */
+		mail_set_seq(mail, 3);
+		test_assert(mail_get_key(mail, &fname) == 0 &&
+			str_ends(fname, ":2,"));
+		test_assert(test_system("mv %s/%s %s/%sS", tu.maildir,
+			fname, tu.maildir, fname) == 0);
+		mail_set_seq(mail, 5);
+		test_assert(mail_get_key(mail, &fname) == 0);
+		test_assert(test_system("printf 'more\\n' >> %s/%s",
+			tu.maildir, fname) == 0);
+		mail_set_seq(mail, 7);
+		test_assert(mail_get_key(mail, &fname) == 0);
+		test_assert(test_system("truncate -s 10 %s/%s", tu.maildir,
+			fname) == 0);
+	} SCRATCH_END;
+	/* another session expunges message 9 */
+	test_user_clone(&tu, &other);
+	obox = test_open(other.user, "INBOX");
+	t = mailbox_transaction_begin(obox);
+	mail_expunge(t, 9);
+	test_assert(mailbox_transaction_commit(&t, NULL, NULL) == 0);
+	mailbox_close(&obox);
+	test_user_deinit(&other);
+
+	for (i = 0; i < n; i++) {
+		mail_set_seq(mail, i + 1);
+		if (i == 8) {
+			test_assert(mail_get_data(mail, &data) < 0);
+			(void)mail_user_get_last_error(tu.user, &error);
+			test_assert(error == MAIL_ERROR_EXPUNGED);
+			continue;
+		}
+		test_assert(mail_get_data(mail, &data) == 0);
+		if (i == 4) {
+			test_assert(data.physical_size ==
+				strlen(msgs[i]) + 5 &&
+				data.virtual_size == strlen(msgs[i]) + 9 &&
+				memcmp(data.mapped + strlen(msgs[i]), "more\n",
+					5) == 0);
+		} else if (i == 6) {
+			test_assert(data.physical_size == 10 &&
+				data.virtual_size == 10 &&
+				memcmp(data.mapped, msgs[i], 10) == 0);
+		} else {
+			test_assert(data.physical_size == strlen(msgs[i]) &&
+				memcmp(data.mapped, msgs[i],
+					strlen(msgs[i])) == 0);
+		}
+	}
+	mail_free(&mail);
+	mailbox_close(&box);
+	test_user_deinit(&tu);
+	test_end();
+}
+
 static void test_index_busy(void)
 {
 	struct test_user tu;
@@ -603,6 +696,7 @@ int main(void)
 		test_copy_move,
 		test_two_views,
 		test_foreign_changes,
+		test_read_in_sequence,
 		test_index_busy,
 		NULL
 	};
