@@ -25,12 +25,13 @@ static enum imap_cmd_result expunge_uids(struct imap_cmd *cmd,
 		t = mailbox_transaction_begin(client->mailbox);
 		mailbox_expunge_deleted(t, uids, uids_count);
 		if (mailbox_transaction_commit(&t, cmd->arena, &result) < 0) {
-			return imap_cmd_sync_reply(cmd, 0,
+			return imap_cmd_sync_reply(cmd, IMAP_SYNC_FLAG_SAFE,
 				imap_storage_error_tagline(client, 0));
 		}
 		client->counters.expunged += result.expunged_count;
 	}
-	return imap_cmd_sync_reply(cmd, 0, "OK Expunge completed.");
+	return imap_cmd_sync_reply(cmd, IMAP_SYNC_FLAG_SAFE,
+		"OK Expunge completed.");
 }
 
 enum imap_cmd_result cmd_expunge(struct imap_cmd *cmd)
@@ -56,13 +57,15 @@ enum imap_cmd_result cmd_expunge(struct imap_cmd *cmd)
 	if (count == 0) {
 		/* Nothing in range ("$" with no saved result): an empty
 		   filter would mean "every message". */
-		return imap_cmd_sync_reply(cmd, 0, "OK Expunge completed.");
+		return imap_cmd_sync_reply(cmd, IMAP_SYNC_FLAG_SAFE,
+			"OK Expunge completed.");
 	}
 	return expunge_uids(cmd, uids, count);
 }
 
 enum imap_cmd_result cmd_check(struct imap_cmd *cmd)
 {
-	return imap_cmd_sync_reply(cmd, IMAP_SYNC_FLAG_FULL,
+	return imap_cmd_sync_reply(cmd,
+		IMAP_SYNC_FLAG_FULL | IMAP_SYNC_FLAG_SAFE,
 		"OK Check completed.");
 }

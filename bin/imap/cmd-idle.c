@@ -34,7 +34,7 @@ static void idle_notify(void *context)
 	if (client->disconnected)
 		return;
 	SCRATCH_BEGIN {
-		(void)imap_sync(client, 0);
+		(void)imap_sync(client, IMAP_SYNC_FLAG_SAFE);
 	} SCRATCH_END;
 }
 
@@ -105,7 +105,7 @@ enum imap_cmd_result cmd_idle(struct imap_cmd *cmd)
 
 	imap_client_send_line(client, "+ idling");
 	/* What happened before IDLE is reported at once. */
-	(void)imap_sync(client, 0);
+	(void)imap_sync(client, IMAP_SYNC_FLAG_SAFE);
 	if (client->disconnected)
 		return IMAP_CMD_MORE;
 	if (client->mailbox != NULL &&

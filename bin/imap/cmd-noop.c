@@ -9,5 +9,6 @@
 
 enum imap_cmd_result cmd_noop(struct imap_cmd *cmd)
 {
-	return imap_cmd_sync_reply(cmd, 0, "OK NOOP completed.");
+	return imap_cmd_sync_reply(cmd, IMAP_SYNC_FLAG_SAFE,
+		"OK NOOP completed.");
 }

@@ -46,8 +46,8 @@ enum imap_input_state {
 
 /* imap_client_workarounds (the config checks the words at load). */
 enum imap_client_workarounds {
-	/* EXISTS/RECENT and expunges only in replies to NOOP, CHECK and
-	   IDLE (old Outlook Express and OS X Mail). */
+	/* EXISTS/RECENT and expunges only in replies to NOOP, CHECK,
+	   EXPUNGE and IDLE (old Outlook Express and OS X Mail). */
 	IMAP_WORKAROUND_DELAY_NEWMAIL = 0x01,
 	/* A mailbox name argument may end with one extra separator
 	   ("INBOX/Sent/"), which is ignored (Thunderbird with LAYOUT=fs). */

@@ -252,6 +252,7 @@ static int sync_run(struct imap_client *client, unsigned int flags,
 	struct mailbox_changes ch;
 	unsigned int sflags = 0;
 	unsigned int kw_count;
+	bool hold_newmail = false;
 
 	*modseq_r = 0;
 	if (client->mailbox == NULL)
@@ -260,6 +261,14 @@ static int sync_run(struct imap_client *client, unsigned int flags,
 		flags |= IMAP_SYNC_FLAG_SEND_UID;
 	if ((flags & IMAP_SYNC_FLAG_FULL) != 0)
 		sflags |= MAILBOX_SYNC_FLAG_FULL;
+	if ((client->set.workarounds & IMAP_WORKAROUND_DELAY_NEWMAIL) != 0 &&
+	    (flags & IMAP_SYNC_FLAG_SAFE) == 0) {
+		/* old Outlook Express and OS X Mail: EXISTS, RECENT and
+		   expunges only after NOOP, CHECK, EXPUNGE and in IDLE (as
+		   Dovecot, the new messages are in the view meanwhile) */
+		hold_newmail = true;
+		flags |= IMAP_SYNC_FLAG_NO_EXPUNGES;
+	}
 	if ((flags & IMAP_SYNC_FLAG_NO_EXPUNGES) != 0)
 		sflags |= MAILBOX_SYNC_FLAG_NO_EXPUNGES;
 	if (mailbox_sync(client->mailbox, sflags, scratch_arena(), &ch) < 0) {
@@ -290,12 +299,13 @@ static int sync_run(struct imap_client *client, unsigned int flags,
 		imap_sync_send_flags(client);
 	}
 	sync_send_flag_changes(client, &ch, flags);
-	if (ch.count != client->sync.messages_count) {
+	/* with new mail held back the view has it; only telling waits */
+	if (!hold_newmail && ch.count != client->sync.messages_count) {
 		imap_client_send_line(client, t_printf("* %u EXISTS",
 			ch.count));
 		client->sync.messages_count = ch.count;
 	}
-	if (ch.recent != client->sync.recent_count) {
+	if (!hold_newmail && ch.recent != client->sync.recent_count) {
 		imap_client_send_line(client, t_printf("* %u RECENT",
 			ch.recent));
 		client->sync.recent_count = ch.recent;

@@ -103,6 +103,10 @@ enum imap_sync_flags {
 	IMAP_SYNC_FLAG_SEND_UID = 0x02,
 	/* Rescan the store even if it looks unchanged (CHECK). */
 	IMAP_SYNC_FLAG_FULL = 0x04,
+	/* NOOP, CHECK, EXPUNGE and IDLE: new mail and expunges are reported
+	   also with imap_client_workarounds = delay-newmail (other commands
+	   then hold them back). */
+	IMAP_SYNC_FLAG_SAFE = 0x08,
 };
 
 /*

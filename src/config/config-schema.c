@@ -113,7 +113,7 @@ const struct config_setting_def config_global_settings[] = {
 	S(haproxy_trusted_networks, STR, "", NULL, true),
 	S(hostname, STR, "", NULL, true),
 	S(imap_capability, STR, "", NULL, true),
-	S(imap_client_workarounds, STR, "", NULL, false),
+	S(imap_client_workarounds, STR, "", NULL, true),
 	S(imap_fetch_failure, ENUM,
 		"disconnect-immediately",
 		"disconnect-immediately:disconnect-after:no-after",
