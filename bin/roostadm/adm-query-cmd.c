@@ -25,6 +25,7 @@ struct query_walk {
 	const struct adm_query_arg *query;
 	enum mailbox_open_flags open_flags;
 	enum adm_query_open_error open_error;
+	enum adm_query_walk_flags flags;
 	adm_query_box_func_t *func;
 	void *context;
 	/* vnames already visited (a mailbox matched by two patterns) */
@@ -111,7 +112,8 @@ static void walk_mailbox(struct query_walk *w, const char *vname, char sep,
 			(void)adm_mail_storage_error(w->mail, w->user,
 				"Searching mailbox '%s' failed", vname);
 			w->ret = -1;
-		} else if (count > 0) {
+		} else if (count > 0 ||
+			   (w->flags & ADM_QUERY_WALK_EMPTY) != 0) {
 			memset(&qbox, 0, sizeof(qbox));
 			qbox.user = w->user;
 			qbox.box = box;
@@ -160,8 +162,8 @@ static void walk_listing(struct query_walk *w, const char *pattern)
 
 int adm_query_cmd_foreach(struct adm_mail *mail, struct mail_user *user,
 	const struct adm_query_arg *query, enum mailbox_open_flags open_flags,
-	enum adm_query_open_error open_error, adm_query_box_func_t *func,
-	void *context)
+	enum adm_query_open_error open_error, enum adm_query_walk_flags flags,
+	adm_query_box_func_t *func, void *context)
 {
 	const char *const *patterns;
 	struct mail_namespace *ns;
@@ -173,6 +175,7 @@ int adm_query_cmd_foreach(struct adm_mail *mail, struct mail_user *user,
 	w.query = query;
 	w.open_flags = open_flags;
 	w.open_error = open_error;
+	w.flags = flags;
 	w.func = func;
 	w.context = context;
 	w.seen = hash_create(false);

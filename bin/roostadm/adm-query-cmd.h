@@ -19,7 +19,8 @@ struct adm_query_box {
 	const char *vname;
 	/* the mailbox GUID, "" if the store has none */
 	const char *guid;
-	/* matching sequence numbers, ascending; count > 0 */
+	/* matching sequence numbers, ascending; count > 0 unless
+	   ADM_QUERY_WALK_EMPTY */
 	const uint32_t *seqs;
 	unsigned int count;
 };
@@ -54,6 +55,12 @@ enum adm_query_open_error {
 	ADM_QUERY_OPEN_ERROR_GUID,
 };
 
+enum adm_query_walk_flags {
+	/* call func for searched mailboxes without matches too (expunge
+	   -d deletes a mailbox that is empty anyway) */
+	ADM_QUERY_WALK_EMPTY = 0x01,
+};
+
 /*
  * For one user: lists the mailboxes the query can name (all when it has
  * no top-level MAILBOX key), skips those that can't be selected and those
@@ -65,8 +72,8 @@ enum adm_query_open_error {
  */
 int adm_query_cmd_foreach(struct adm_mail *mail, struct mail_user *user,
 	const struct adm_query_arg *query, enum mailbox_open_flags open_flags,
-	enum adm_query_open_error open_error, adm_query_box_func_t *func,
-	void *context);
+	enum adm_query_open_error open_error, enum adm_query_walk_flags flags,
+	adm_query_box_func_t *func, void *context);
 
 /*
  * doveadm's safety checks of expunge and move (name is the command in the

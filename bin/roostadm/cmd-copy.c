@@ -175,7 +175,7 @@ static int copy_user(struct adm_mail *mail, struct mail_user *user,
 	ctx->dest_user = user;
 	ret = adm_query_cmd_foreach(mail, src_user, ctx->query,
 		ctx->move ? 0 : MAILBOX_OPEN_READONLY,
-		ADM_QUERY_OPEN_ERROR_SYNC, copy_box, ctx);
+		ADM_QUERY_OPEN_ERROR_SYNC, 0, copy_box, ctx);
 	mailbox_close(&ctx->dest_box);
 	if (src_user != user)
 		mail_user_destroy(&src_user);

@@ -26,13 +26,15 @@ static int expunge_box(struct adm_mail *mail, struct adm_query_box *qbox,
 	struct expunge_cmd *ctx = context;
 	struct mailbox_transaction *t;
 
-	t = mailbox_transaction_begin(qbox->box);
-	for (unsigned int i = 0; i < qbox->count; i++)
-		mail_expunge(t, qbox->seqs[i]);
-	if (mailbox_transaction_commit(&t, NULL, NULL) < 0) {
-		(void)adm_mail_storage_error(mail, qbox->user,
-			"Syncing mailbox '%s' failed", qbox->vname);
-		return -1;
+	if (qbox->count > 0) {
+		t = mailbox_transaction_begin(qbox->box);
+		for (unsigned int i = 0; i < qbox->count; i++)
+			mail_expunge(t, qbox->seqs[i]);
+		if (mailbox_transaction_commit(&t, NULL, NULL) < 0) {
+			(void)adm_mail_storage_error(mail, qbox->user,
+				"Syncing mailbox '%s' failed", qbox->vname);
+			return -1;
+		}
 	}
 	if (ctx->delete_empty &&
 	    qbox->count == mailbox_get_count(qbox->box)) {
@@ -57,7 +59,8 @@ static int expunge_user(struct adm_mail *mail, struct mail_user *user,
 	struct expunge_cmd *ctx = context;
 
 	return adm_query_cmd_foreach(mail, user, ctx->query, 0,
-		ADM_QUERY_OPEN_ERROR_SYNCING, expunge_box, ctx);
+		ADM_QUERY_OPEN_ERROR_SYNCING,
+		ctx->delete_empty ? ADM_QUERY_WALK_EMPTY : 0, expunge_box, ctx);
 }
 
 /*

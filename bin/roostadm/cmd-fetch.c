@@ -614,7 +614,7 @@ static int fetch_user_run(struct adm_mail *mail, struct mail_user *user,
 
 	return adm_query_cmd_foreach(mail, user, ctx->query,
 		MAILBOX_OPEN_READONLY,
-		ADM_QUERY_OPEN_ERROR_SILENT, fetch_box, ctx);
+		ADM_QUERY_OPEN_ERROR_SILENT, 0, fetch_box, ctx);
 }
 
 void cmd_fetch(struct adm_cmd_context *cctx)

@@ -61,7 +61,7 @@ static int flags_user(struct adm_mail *mail, struct mail_user *user,
 	struct flags_cmd *ctx = context;
 
 	return adm_query_cmd_foreach(mail, user, ctx->query, 0,
-		ADM_QUERY_OPEN_ERROR_SYNC, flags_box, ctx);
+		ADM_QUERY_OPEN_ERROR_SYNC, 0, flags_box, ctx);
 }
 
 /* "\Seen kw" into system flags and keywords; an unknown system flag is

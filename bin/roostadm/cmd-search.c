@@ -30,7 +30,7 @@ static int search_user(struct adm_mail *mail, struct mail_user *user,
 	const struct adm_query_arg *query = context;
 
 	return adm_query_cmd_foreach(mail, user, query, MAILBOX_OPEN_READONLY,
-		ADM_QUERY_OPEN_ERROR_GUID, search_box, NULL);
+		ADM_QUERY_OPEN_ERROR_GUID, 0, search_box, NULL);
 }
 
 void cmd_search(struct adm_cmd_context *cctx)

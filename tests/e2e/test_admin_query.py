@@ -425,10 +425,18 @@ def test_expunge(srv):
                   "all"), EX_USAGE)
     assert p.stderr == "expunge: invalid option -- 'm'\n"
     check(adm(srv, "expunge", "-d", "-u", u, "mailbox", "Empty", "all"))
+    # ... and one that was empty already; not one with messages left.
+    c = session(srv, u)
+    ok(c, "CREATE Empty2")
+    c.close()
+    check(adm(srv, "expunge", "-d", "-u", u, "mailbox", "Empty2", "all"))
+    check(adm(srv, "expunge", "-d", "-u", u, "mailbox", "INBOX",
+              "subject", "none"))
     c = session(srv, u)
     lines = ok(c, 'LIST "" "*"')
     c.close()
-    assert not any(line.endswith(" Empty") for line in lines)
+    assert not any(line.endswith((" Empty", " Empty2")) for line in lines)
+    assert any(line.endswith(" INBOX") for line in lines)
     p = check(adm(srv, "expunge", "-u", u, "mailbox", "NoSuch", "all"),
               EX_NOTFOUND)
     assert p.stderr == ("%s(%s): Error: Syncing mailbox 'NoSuch' failed: "
