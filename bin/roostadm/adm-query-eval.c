@@ -53,7 +53,8 @@ static int mailbox_value(const struct adm_query_arg *arg, const char *vname,
 	case ADM_QUERY_MAILBOX:
 	case ADM_QUERY_MAILBOX_GLOB:
 		ret = adm_query_mailbox_match(arg->value.str,
-			arg->type == ADM_QUERY_MAILBOX_GLOB, vname, sep) ? 1 : 0;
+			arg->type == ADM_QUERY_MAILBOX_GLOB, vname,
+			sep) ? 1 : 0;
 		break;
 	case ADM_QUERY_MAILBOX_GUID:
 		if (guid == NULL)

@@ -73,7 +73,8 @@ int adm_section_append(const struct adm_section *section,
 		return 0;
 	part = message_part_find(root, section->nums, section->count);
 	if (section->binary && section->kind == MESSAGE_SECTION_BODY &&
-	    section->count > 0 && part != NULL && part->children == NULL && part->data != NULL)
+	    section->count > 0 && part != NULL && part->children == NULL &&
+	    part->data != NULL)
 		cte = mail_cte_parse(part->data->content_transfer_encoding);
 	if (cte != MAIL_CTE_BASE64 && cte != MAIL_CTE_QP)
 		return message_append_crlf(out, (const char *)msg + pos, len,

@@ -34,7 +34,6 @@ enum key_kind {
 	KEY_UID,
 	KEY_MAILBOX,
 	KEY_MAILBOX_GUID,
-	KEY_FUZZY,
 };
 
 struct key_def {
@@ -100,7 +99,6 @@ static const struct key_def key_defs[] = {
 	{ "MAILBOX", KEY_MAILBOX, SEARCH_ALL, 0, false },
 	{ "X-MAILBOX", KEY_MAILBOX, SEARCH_ALL, 0, false },
 	{ "MAILBOX-GUID", KEY_MAILBOX_GUID, SEARCH_ALL, 0, false },
-	{ "FUZZY", KEY_FUZZY, SEARCH_ALL, 0, false },
 };
 
 static const struct key_def *key_find(const char *name)
@@ -381,11 +379,6 @@ static int parse_known_key(struct query_parser *p, const struct key_def *key,
 		arg->value.subargs = sub;
 		*arg_r = arg;
 		return 0;
-	case KEY_FUZZY:
-		/* FUZZY only loosens matching where an FTS plugin supports
-		   it; it modifies the next key, which is parsed by the
-		   caller */
-		break;
 	default:
 		break;
 	}
@@ -471,6 +464,8 @@ static int parse_key(struct query_parser *p, unsigned int depth,
 			return -1;
 		return 1;
 	}
+	/* FUZZY only loosens matching where an FTS plugin supports it:
+	   here it is the next key unchanged */
 	if (strcasecmp(word, "NOT") == 0 || strcasecmp(word, "OR") == 0 ||
 	    strcasecmp(word, "FUZZY") == 0) {
 		if (strcasecmp(word, "OR") == 0)
@@ -485,7 +480,8 @@ static int parse_key(struct query_parser *p, unsigned int depth,
 	key = key_find(word);
 	if (key != NULL)
 		ret = parse_known_key(p, key, arg_r);
-	else if (isdigit((unsigned char)word[0]) || word[0] == '*' || word[0] == '$')
+	else if (isdigit((unsigned char)word[0]) || word[0] == '*' ||
+		 word[0] == '$')
 		ret = parse_seqset(p, word, ADM_QUERY_SEQSET, arg_r);
 	else {
 		p->error = arena_printf(p->arena, "Unknown argument %s",

@@ -63,7 +63,8 @@ static void append(struct buf *out, const char *sep, const char *str)
 		i_panic("unbounded buffer refused data");
 }
 
-static int fetch_user(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
+static int fetch_user(struct fetch_msg *msg,
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	adm_print(msg->print, mail_user_get_username(msg->qbox->user));
 	return 0;
@@ -83,19 +84,22 @@ static int fetch_mailbox_guid(struct fetch_msg *msg,
 	return 0;
 }
 
-static int fetch_seq(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
+static int fetch_seq(struct fetch_msg *msg,
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	adm_print_num(msg->print, msg->seq);
 	return 0;
 }
 
-static int fetch_uid(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
+static int fetch_uid(struct fetch_msg *msg,
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	adm_print_num(msg->print, mail_get_uid(msg->mail));
 	return 0;
 }
 
-static int fetch_guid(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
+static int fetch_guid(struct fetch_msg *msg,
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	const char *guid;
 
@@ -105,7 +109,8 @@ static int fetch_guid(struct fetch_msg *msg, const struct fetch_field *field ATT
 	return 0;
 }
 
-static int fetch_flags(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
+static int fetch_flags(struct fetch_msg *msg,
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	static const struct {
 		enum mail_flags flag;
@@ -138,7 +143,8 @@ static int fetch_flags(struct fetch_msg *msg, const struct fetch_field *field AT
 	return 0;
 }
 
-static int fetch_modseq(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
+static int fetch_modseq(struct fetch_msg *msg,
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	uint64_t modseq;
 
@@ -170,17 +176,20 @@ static int fetch_bytes(struct fetch_msg *msg, bool header, bool body)
 	return 0;
 }
 
-static int fetch_hdr(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
+static int fetch_hdr(struct fetch_msg *msg,
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	return fetch_bytes(msg, true, false);
 }
 
-static int fetch_body(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
+static int fetch_body(struct fetch_msg *msg,
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	return fetch_bytes(msg, false, true);
 }
 
-static int fetch_text(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
+static int fetch_text(struct fetch_msg *msg,
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	return fetch_bytes(msg, true, true);
 }
@@ -299,7 +308,8 @@ static int fetch_imap_bodystructure(struct fetch_msg *msg,
 	return 0;
 }
 
-static int fetch_empty(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
+static int fetch_empty(struct fetch_msg *msg,
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	/* pop3.uidl, pop3.order: Maildir keeps neither unless POP3 saved
 	   them, and doveadm prints an empty value then */
@@ -400,7 +410,8 @@ static int snippet_text(void *context, const struct message_part *part,
 }
 
 /* body.snippet, body.preview: see adm-query-snippet.h. */
-static int fetch_snippet(struct fetch_msg *msg, const struct fetch_field *field ATTR_UNUSED)
+static int fetch_snippet(struct fetch_msg *msg,
+	const struct fetch_field *field ATTR_UNUSED)
 {
 	struct message_part *parts, *leaf;
 	struct snippet_walk walk;
