@@ -133,9 +133,12 @@ bool adm_query_mailbox_match(const char *pattern, bool glob,
 	const char *vname, char sep);
 
 /*
- * doveadm's safety checks for expunge and move: every branch (of every
- * OR) names a mailbox with a MAILBOX or MAILBOX-GUID key that isn't
- * negated ...
+ * doveadm's safety checks for expunge and move.  The first: the query
+ * names a mailbox (a MAILBOX or MAILBOX-GUID key that isn't negated) in
+ * every branch, walked as doveadm walks it: in argument order, a mailbox
+ * key passes the conjunction at once, an OR with a branch lacking one
+ * fails it there ("mailbox A ( seen or deleted )" passes, "( seen or
+ * deleted ) mailbox A" doesn't) ...
  */
 bool adm_query_has_mailbox_everywhere(const struct adm_query_arg *args);
 /* ... and every branch has some key besides MAILBOX / MAILBOX-GUID. */
@@ -170,10 +173,11 @@ int adm_query_mailbox_possible(const struct adm_query_arg *args,
 
 /*
  * The sequence numbers of box's messages matching args (vname, sep and
- * guid describe the mailbox as for adm_query_mailbox_possible()).
- * Storage's search does the work (its full-text index for BODY/TEXT)
- * unless timestamps are involved, which are compared here message by
- * message.  *seqs_r from arena.  0, or -1 (error on the user).
+ * guid describe the mailbox as for adm_query_mailbox_possible()),
+ * ascending.  Storage's search does the work (its full-text index for
+ * BODY/TEXT); when dates to the second are involved each storage key is
+ * searched once and the tree is evaluated here message by message.
+ * *seqs_r from arena.  Blocks on disk.  0, or -1 (error on the user).
  */
 int adm_query_search(struct mailbox *box, const struct adm_query_arg *args,
 	const char *vname, char sep, const char *guid, struct arena *arena,
