@@ -260,14 +260,11 @@ static int search_eval_node(struct search_ctx *ctx, struct mail *mail,
 	case SEARCH_SENTBEFORE:
 	case SEARCH_SENTON:
 	case SEARCH_SENTSINCE:
+		/* no (valid) Date: header gives 0, 1-Jan-1970, as in
+		   Dovecot (SORT DATE is what falls back to the internal
+		   date) */
 		if (mail_get_sent_date(mail, &t, &tz) < 0)
 			return -1;
-		if (t == 0) {
-			/* no Date: header: Dovecot uses the received date */
-			if (mail_get_received_date(mail, &t, NULL) < 0)
-				return -1;
-			tz = -9999;
-		}
 		return date_cmp_result(arg->type, day_of(t, tz),
 			day_of(arg->value.date, 0));
 	case SEARCH_SAVEDBEFORE:

@@ -237,11 +237,12 @@ static void test_search_keys(void)
 	a = arg_new(SEARCH_SENTON);
 	a->value.date = day("1-Jan-2024");
 	test_assert_strcmp(search_str(a), "1 2 4");
+	/* 5 has no Date: its sent date is 1-Jan-1970, as in Dovecot */
 	a->type = SEARCH_SENTSINCE;
 	a->value.date = day("2-Jan-2024");
-	test_assert_strcmp(search_str(a), "3 5");
+	test_assert_strcmp(search_str(a), "3");
 	a->type = SEARCH_SENTBEFORE;
-	test_assert_strcmp(search_str(a), "1 2 4");
+	test_assert_strcmp(search_str(a), "1 2 4 5");
 	a = arg_new(SEARCH_OLDER);
 	a->value.interval = 3600;
 	test_assert_strcmp(search_str(a), "1 2 3 4 5");

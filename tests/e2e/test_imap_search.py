@@ -406,3 +406,21 @@ def test_capabilities(mbox_server):
             "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES",
             "THREAD=REFS"} <= caps
     c.logout()
+
+
+def test_search_sent_date_without_date_header(make_server):
+    # No Date: header: the sent date is 0 (1-Jan-1970), as in Dovecot
+    # 2.3 (checked with ROOST_E2E_SERVER=dovecot): SENTBEFORE any later
+    # day matches, SENTSINCE does not; the internal date doesn't count.
+    no_date = b"From: a@example.com\r\nSubject: no date\r\n\r\nbody\r\n"
+    srv = make_server(setup=lambda s: put_messages(s, [
+        (no_date, "", T0),
+        (message("d1", "a@example.com", "b@example.com", "dated",
+                 "Tue, 27 Mar 2007 10:00:00 +0300", "body"), "", T0)]))
+    c = srv.login("alice")
+    assert c.select("INBOX")[0] == "OK"
+    assert search(c, "SENTBEFORE", "1-Jan-2000") == [1]
+    assert search(c, "SENTSINCE", "1-Jan-2000") == [2]
+    assert search(c, "SENTON", "27-Mar-2007") == [2]
+    assert search(c, "SENTON", "1-Jan-1970") == [1]
+    c.logout()
