@@ -23,8 +23,10 @@
 struct buf;
 
 #define MAIL_INDEX_FILE_NAME "roost-index.sqlite"
-/* Bump when the schema changes: an older database is rebuilt. */
-#define MAIL_INDEX_SCHEMA_VERSION 1
+/* Bump when the schema or a cached value's meaning changes: an older
+   database is rebuilt (it is a cache).  2: the cached FROM/TO/CC sort key
+   of an address group is the group's name. */
+#define MAIL_INDEX_SCHEMA_VERSION 2
 
 struct mail_index;
 
