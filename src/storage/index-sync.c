@@ -38,7 +38,10 @@ struct index_sync_ctx {
 	uint32_t min_recent_uid;
 	time_t now;
 
-	/* per keyword index: 1 storable in the store, 2 not, 0 unknown */
+	/* per keyword index: 1 storable in the store, 2 not, 0 unknown;
+	   from storable_arena (the callbacks run in scratch frames of
+	   their own, which would free it between messages) */
+	struct arena *storable_arena;
 	uint8_t *storable;
 	unsigned int storable_size;
 	bool keywords_changed;
@@ -159,8 +162,16 @@ static bool sync_keyword_is_storable(struct index_sync_ctx *ctx,
 	if (idx >= ctx->storable_size) {
 		unsigned int new_size = box->keywords_count + 8;
 
-		ctx->storable = arena_realloc(ctx->arena, ctx->storable,
-			ctx->storable_size, new_size);
+		if (new_size <= idx)
+			new_size = idx + 8;
+		if (ctx->storable_arena == NULL) {
+			ctx->storable_arena = arena_create("sync keywords",
+				64);
+		}
+		ctx->storable = arena_realloc(ctx->storable_arena,
+			ctx->storable, ctx->storable_size, new_size);
+		memset(ctx->storable + ctx->storable_size, 0,
+			new_size - ctx->storable_size);
 		ctx->storable_size = new_size;
 	}
 	if (ctx->storable[idx] == 0) {
@@ -474,6 +485,8 @@ static int index_sync_scan(struct mailbox *box, struct mail_index *index,
 		(flags & INDEX_SYNC_FLAG_MOVE_NEW) != 0 ?
 			BACKEND_SYNC_FLAG_MOVE_NEW : 0,
 		&info, sync_rec_callback, &ctx);
+	if (ctx.storable_arena != NULL)
+		arena_destroy(&ctx.storable_arena);
 	if (ret < 0)
 		return ctx.index_failed ? -1 : -2;
 
@@ -550,9 +563,15 @@ static int index_sync_mailbox_once(struct mailbox *box,
 	index = mail_user_get_index(box->user);
 	if (index == NULL)
 		return -1;
-	if (box->index_generation != mail_index_get_generation(index) &&
-	    mailbox_index_attach(box) < 0)
-		return -1;
+	if (box->index_generation != mail_index_get_generation(index)) {
+		/* attaching may reopen the user's index (a rebuilt or
+		   replaced database): the old handle is gone then */
+		if (mailbox_index_attach(box) < 0)
+			return -1;
+		index = mail_user_get_index(box->user);
+		if (index == NULL)
+			return -1;
+	}
 
 	/* the cheap path: the stamp says nothing changed */
 	SCRATCH_BEGIN {

@@ -903,10 +903,13 @@ int mailbox_transaction_commit(struct mailbox_transaction **_t,
 		transaction_free(t);
 		return -1;
 	}
-	if (box->index_generation != mail_index_get_generation(ctx.index) &&
-	    mailbox_index_attach(box) < 0) {
-		transaction_free(t);
-		return -1;
+	if (box->index_generation != mail_index_get_generation(ctx.index)) {
+		/* attaching may reopen the user's index: use the new one */
+		if (mailbox_index_attach(box) < 0 ||
+		    (ctx.index = mail_user_get_index(box->user)) == NULL) {
+			transaction_free(t);
+			return -1;
+		}
 	}
 	if (mail_index_begin_write(ctx.index) < 0) {
 		mail_user_set_index_error(box->user);
