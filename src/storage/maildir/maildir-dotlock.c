@@ -12,7 +12,7 @@
 #include <time.h>
 
 #define LOCK_SUFFIX ".lock"
-/* A lock younger than this isn't checked for a dead owner pid. */
+/* A lock younger than this naming our own pid isn't taken as stale. */
 #define STALE_PID_CHECK_SECS 2
 #define LOCK_MAX_WAIT_USECS (1000000U * 3)
 
@@ -141,15 +141,19 @@ static int check_lock(struct lock_wait *w, time_t now, const char **error_r)
 	}
 	changed = update_change_info(&st, &w->lock_info, &w->last_change, now);
 	if (changed || !w->pid_read) {
-		/* A brand new lock most likely has a live owner. */
-		if (w->lock_info.mtime >= now - STALE_PID_CHECK_SECS) {
+		/* Our lock files appear complete (linked from a temp file),
+		   and a half-written one of another program names no pid of
+		   ours: another process's pid can be checked at once, so a
+		   killed holder costs no wait.  Our own pid in a brand new
+		   lock is most likely another session of this process. */
+		w->pid = read_local_pid(w->lock_path);
+		w->pid_read = true;
+		w->have_pid = w->pid != -1;
+		w->last_pid_check = now;
+		if (w->have_pid && w->pid == getpid() &&
+		    w->lock_info.mtime >= now - STALE_PID_CHECK_SECS) {
 			w->pid_read = false;
 			w->have_pid = false;
-		} else {
-			w->pid = read_local_pid(w->lock_path);
-			w->pid_read = true;
-			w->have_pid = w->pid != -1;
-			w->last_pid_check = now;
 		}
 	} else if (w->have_pid && w->last_pid_check != now) {
 		/* Lock files may be recreated quickly with new pids. */

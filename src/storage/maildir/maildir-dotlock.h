@@ -7,8 +7,10 @@
  * default dotlock_use_excl=yes).  When created for locking only, it holds
  * "<pid>:<hostname>" so that another process on the same host can see that
  * the owner died.  A lock is stale, and is removed, when
- *   - it is older than 2 seconds, names our host and a pid that no longer
- *     exists (kill(pid, 0) fails with ESRCH), or
+ *   - it names our host and a pid that no longer exists (kill(pid, 0)
+ *     fails with ESRCH) or, when older than 2 seconds, our own pid
+ *     (Dovecot waits 2 seconds for any pid; our lock files are complete
+ *     when they appear, so a killed holder costs no wait), or
  *   - neither it nor the protected file has changed (inode, size, mtime,
  *     ctime) for stale_timeout seconds.
  * Waiting polls with a random 0.1-0.2 s sleep growing to at most 3 s.

@@ -107,6 +107,12 @@ static void test_stale(void)
 	age_file(lock_path, 10);
 	test_assert(maildir_dotlock_create(&set, path, &lock, &error) == 1);
 	test_assert(maildir_dotlock_delete(&lock, &error) == 1);
+	/* The same, just created (a holder killed a moment ago): stale at
+	   once, without waiting (timeout 0 tries once). */
+	test_assert(file_write_atomic(lock_path, owner, strlen(owner), 0600,
+		false, &error) == 0);
+	test_assert(maildir_dotlock_create(&set, path, &lock, &error) == 1);
+	test_assert(maildir_dotlock_delete(&lock, &error) == 1);
 
 	/* A live local pid holds the lock even past the stale timeout,
 	   as in Dovecot (init, pid 1, is always alive). */
