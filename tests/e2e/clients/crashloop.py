@@ -137,6 +137,15 @@ class State:
                     self.max_uid_seen.get(mailbox, 0), uid)
 
 
+def disk_flags(path):
+    """{uid: flags} from the file names of a Maildir, or None when it was
+    caught mid-change (a file listed in new/ and then in cur/)."""
+    try:
+        return mailfiles.disk_view(path)[2]
+    except (OSError, AssertionError, ValueError, IndexError, KeyError):
+        return None
+
+
 def expunge_issued(status, text):
     """NO [EXPUNGEISSUED]: another session expunged some of the messages
     meanwhile, which is expected with several clients."""
@@ -275,6 +284,8 @@ class Worker(threading.Thread):
             if n % self.check_every == 0:
                 self.state.saw_messages(mailbox, fetch_markers(self.conn,
                                                         info.get("EXISTS")))
+                if info.get("EXISTS"):
+                    self.check_flags(mailbox)
             n += 1
             op = self.rng.choices(OPS, OP_WEIGHTS)[0]
             while op not in self.stats.killed_during:
@@ -311,6 +322,40 @@ class Worker(threading.Thread):
                 # as a failing service and throttles it (Dovecot does).
                 self.conn.ok("LOGOUT")
                 return
+
+    def check_flags(self, mailbox):
+        """After a SELECT, every message's flags over IMAP must be the
+        ones its file name holds (the file name is the authority).  Other
+        clients change flags meanwhile (file renamed first, index row
+        after), so a difference counts only when it stays: the same file
+        name flags and the same IMAP flags in two looks 0.3 s apart, with
+        a NOOP (a sync) in between."""
+        path = mailfiles.maildir_path(self.srv, self.user, mailbox)
+
+        def look():
+            d1 = disk_flags(path)
+            imap = self.conn.uid_flags()
+            d2 = disk_flags(path)
+            if d1 is None or d2 is None:
+                return {}
+            return {uid: (frozenset(d1[uid]), frozenset(f))
+                    for uid, f in imap.items()
+                    if uid in d1 and d1[uid] == d2.get(uid) and
+                    d1[uid] != f}
+
+        first = look()
+        if not first:
+            return
+        time.sleep(0.3)
+        self.conn.ok("NOOP")
+        second = look()
+        for uid, (disk, imap) in sorted(first.items()):
+            if second.get(uid) == (disk, imap):
+                self.state.problem(
+                    "%s UID %d: flags %s over IMAP, %s in the file name "
+                    "(after SELECT, for 0.3 s)" % (mailbox, uid,
+                                                   sorted(imap),
+                                                   sorted(disk)))
 
     def kill(self, pid, op):
         try:
