@@ -164,12 +164,16 @@ static int mail_read_fd(struct mail *mail, size_t size)
 	size_t pos = 0;
 	ssize_t ret;
 
+	i_assert(size <= MAIL_READ_MAX_SIZE + 1);
 	if (size > mail->read_buf_size) {
 		size_t new_size = mail->read_buf_size == 0 ? 16384 :
 			mail->read_buf_size;
 
 		while (new_size < size)
 			new_size *= 2;
+		/* never more than the largest read */
+		if (new_size > MAIL_READ_MAX_SIZE + 1)
+			new_size = MAIL_READ_MAX_SIZE + 1;
 		free(mail->read_buf);
 		mail->read_buf = i_malloc(new_size);
 		mail->read_buf_size = new_size;
