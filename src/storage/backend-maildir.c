@@ -519,11 +519,15 @@ static int maildir_stamp_check(struct backend_mailbox *bbox,
 	if (*changed_r)
 		return 0;
 	/* Unchanged, but was the stamp taken so soon after a change that a
-	   later change in the same timestamp tick could be hidden?  New
-	   arrivals (new/) are always checked; the message directory only
-	   when the stamp came from a scan, not from our own change. */
-	if (mtime_is_dirty(old.new_mtime_ns, old.taken_ns) ||
-	    (old.own_change == 0 &&
+	   later change in the same timestamp tick could be hidden?  Only
+	   when the stamp came from a scan: a stamp taken right after our
+	   own change (under the index write lock, see docs/storage.md,
+	   "Dirty syncs") is trusted, for new/ too, or every APPEND would
+	   make the next one rescan the mailbox.  The stat() of the stamp
+	   makes a later change get a newer mtime on file systems with
+	   multigrain timestamps (Linux 6.13+: ext4, xfs, btrfs, tmpfs). */
+	if (old.own_change == 0 &&
+	    (mtime_is_dirty(old.new_mtime_ns, old.taken_ns) ||
 	     mtime_is_dirty(old.cur_mtime_ns, old.taken_ns)))
 		*changed_r = true;
 	return 0;
