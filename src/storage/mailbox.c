@@ -255,6 +255,21 @@ static int mailbox_index_forget(struct mail_user *user, const char *path)
 		ret = ret < 0 ? -1 : 0;
 	}
 	if (ret == 0 && id >= 0) {
+		/* SQLite would give the next new row this id again when it
+		   is the highest: a view still attached to it (another
+		   session's) would take the new mailbox for its own */
+		stmt = mail_index_stmt(index, "INSERT OR REPLACE INTO meta "
+			"(key, value) VALUES ('last_mailbox_id', max(?1, "
+			"coalesce((SELECT value FROM meta WHERE "
+			"key = 'last_mailbox_id'), 0)))");
+		if (stmt == NULL)
+			ret = -1;
+		else {
+			sqlite3_bind_int64(stmt, 1, id);
+			ret = mail_index_step(index, stmt) < 0 ? -1 : 0;
+		}
+	}
+	if (ret == 0 && id >= 0) {
 		ret = index_mailbox_clear_messages(index, id);
 		stmt = ret < 0 ? NULL :
 			mail_index_stmt(index,
@@ -418,6 +433,12 @@ static void mailbox_index_rename(struct mail_storage *storage,
 		new_path = storage->ops->mailbox_get_path(storage, newn);
 		if (old_path == NULL || new_path == NULL)
 			continue;
+		/* a row left at the new path is stale (the directory
+		   didn't exist): forget it properly, not by REPLACE */
+		if (mailbox_index_forget(storage->user, new_path) < 0) {
+			ret = -1;
+			break;
+		}
 		stmt = mail_index_stmt(index,
 			"UPDATE OR REPLACE mailbox SET path = ?2 "
 			"WHERE path = ?1");
@@ -751,10 +772,14 @@ int mailbox_index_attach(struct mailbox *box)
 			sqlite3_reset(stmt);
 			return 0;
 		}
-		/* a new row: modseqs are set by its first scan */
+		/* a new row: modseqs are set by its first scan; its id was
+		   never used (see mailbox_index_forget()) */
 		stmt = mail_index_stmt(index,
-			"INSERT OR IGNORE INTO mailbox (path, highest_modseq) "
-			"VALUES (?1, 0)");
+			"INSERT OR IGNORE INTO mailbox (id, path, "
+			"highest_modseq) VALUES (1 + max("
+			"coalesce((SELECT max(id) FROM mailbox), 0), "
+			"coalesce((SELECT value FROM meta WHERE "
+			"key = 'last_mailbox_id'), 0)), ?1, 0)");
 		if (stmt == NULL)
 			break;
 		sqlite3_bind_text(stmt, 1, box->path, -1, SQLITE_STATIC);

@@ -384,6 +384,44 @@ static void test_selected_deleted_by_other(void)
 	test_end();
 }
 
+/* A mailbox deleted and created again by another process is a new
+   mailbox: the old view must not take its index row (SQLite reuses the
+   highest row id) and steal the new messages' \Recent. */
+static void test_deleted_and_recreated_by_other(void)
+{
+	struct test_user tu, other;
+	struct mailbox_changes changes;
+	struct mailbox_status status;
+	struct mailbox *box, *fresh;
+	const char *msg;
+
+	test_begin("mailbox deleted and created again by another process");
+	test_user_init(&tu, "recreate", NULL);
+	test_user_clone(&tu, &other);
+	SCRATCH_BEGIN {
+		msg = test_message("a@b", "c@d", "one",
+			"Mon, 1 Jan 2024 10:00:00 +0000", "body");
+		test_assert(mailbox_create(tu.user, "x", false) == 0);
+		(void)test_save(tu.user, "x", msg, 0, NULL);
+		box = test_open(tu.user, "x");
+		test_assert(mailbox_delete(other.user, "x") == 0);
+		test_assert(mailbox_create(other.user, "x", false) == 0);
+		(void)test_save(other.user, "x", msg, 0, NULL);
+		test_assert(mailbox_sync(box, 0, scratch_arena(),
+			&changes) == 0);
+		test_assert(changes.mailbox_deleted);
+		mailbox_close(&box);
+		fresh = test_open(other.user, "x");
+		test_assert(mailbox_get_status(fresh, STATUS_MESSAGES |
+			STATUS_RECENT, &status) == 0);
+		test_assert(status.messages == 1 && status.recent == 1);
+		mailbox_close(&fresh);
+	} SCRATCH_END;
+	test_user_deinit(&other);
+	test_user_deinit(&tu);
+	test_end();
+}
+
 static void test_subscriptions(void)
 {
 	struct test_user tu;
@@ -558,6 +596,7 @@ int main(void)
 		test_rename_inbox,
 		test_delete_then_other_session_writes,
 		test_selected_deleted_by_other,
+		test_deleted_and_recreated_by_other,
 		test_subscriptions,
 		test_namespaces,
 		test_namespace_errors,
