@@ -49,6 +49,13 @@ static const char *list_str(struct mail_user *user, const char *pattern,
 	return buf_cstr(&out);
 }
 
+/* A one-line message (scratch memory). */
+static const char *plain_message(void)
+{
+	return test_message("a@b", "c@d", "one",
+		"Mon, 1 Jan 2024 10:00:00 +0000", "body");
+}
+
 static void test_default_namespace(void)
 {
 	struct test_user tu;
@@ -165,9 +172,7 @@ static void test_rename_level(void)
 	test_user_init(&tu, "renlevel", NULL);
 	SCRATCH_BEGIN {
 		test_assert(mailbox_create(tu.user, "a.b.c", false) == 0);
-		(void)test_save(tu.user, "a.b.c", test_message("a@b", "c@d",
-			"one", "Mon, 1 Jan 2024 10:00:00 +0000", "body"),
-			0, NULL);
+		(void)test_save(tu.user, "a.b.c", plain_message(), 0, NULL);
 		test_assert(mailbox_rename(tu.user, "a.b", "z") == 0);
 		test_assert_strcmp(list_str(tu.user, "*", 0),
 			"INBOX:h z:snc z.c:h");
@@ -322,8 +327,7 @@ static void test_delete_then_other_session_writes(void)
 	test_user_init(&tu, "delsnap", NULL);
 	test_user_clone(&tu, &other);
 	SCRATCH_BEGIN {
-		msg = test_message("a@b", "c@d", "one",
-			"Mon, 1 Jan 2024 10:00:00 +0000", "body");
+		msg = plain_message();
 		test_assert(mailbox_create(tu.user, "gone", false) == 0);
 		test_assert(mailbox_create(tu.user, "kept", false) == 0);
 		(void)test_save(tu.user, "gone", msg, 0, NULL);
@@ -359,9 +363,7 @@ static void test_selected_deleted_by_other(void)
 		SCRATCH_BEGIN {
 			test_assert(mailbox_create(tu.user, victims[i],
 				false) == 0);
-			(void)test_save(tu.user, victims[i], test_message(
-				"a@b", "c@d", "one",
-				"Mon, 1 Jan 2024 10:00:00 +0000", "body"),
+			(void)test_save(tu.user, victims[i], plain_message(),
 				0, NULL);
 			box = test_open(tu.user, victims[i]);
 			test_assert(mailbox_sync(box, 0, scratch_arena(),
@@ -399,8 +401,7 @@ static void test_deleted_and_recreated_by_other(void)
 	test_user_init(&tu, "recreate", NULL);
 	test_user_clone(&tu, &other);
 	SCRATCH_BEGIN {
-		msg = test_message("a@b", "c@d", "one",
-			"Mon, 1 Jan 2024 10:00:00 +0000", "body");
+		msg = plain_message();
 		test_assert(mailbox_create(tu.user, "x", false) == 0);
 		(void)test_save(tu.user, "x", msg, 0, NULL);
 		box = test_open(tu.user, "x");
