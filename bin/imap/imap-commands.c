@@ -104,6 +104,12 @@ enum imap_cmd_result cmd_uid(struct imap_cmd *cmd)
 	const struct imap_command_def *def;
 	const char *name;
 
+	if (IMAP_ARG_IS_EOL(cmd->args)) {
+		/* Dovecot reads "UID" alone as a command name it lacks */
+		imap_client_send_tagline(cmd->client, "BAD Error in IMAP "
+			"command: Invalid command name.");
+		return IMAP_CMD_DONE;
+	}
 	if (!imap_arg_get_atom(cmd->args, &name))
 		return IMAP_CMD_BAD_ARGS;
 	def = imap_command_find(t_printf("UID %s", name));
