@@ -622,11 +622,105 @@ static void test_scan_keywords(void)
 	test_end();
 }
 
+/* The highest modseq a client can have seen of the mailbox (after a
+   sync): HIGHESTMODSEQ, checking that no message's MODSEQ is above it. */
+static uint64_t highest_modseq_seen(struct mailbox *box)
+{
+	struct mailbox_status status;
+	struct mailbox_changes changes;
+	struct mail *mail;
+	uint64_t modseq, highest;
+
+	/* the view's status follows its syncs, as IMAP's does */
+	test_assert(mailbox_sync(box, 0, scratch_arena(), &changes) == 0);
+	mail = mail_alloc(box);
+	test_assert(mailbox_get_status(box, STATUS_HIGHESTMODSEQ,
+		&status) == 0);
+	highest = status.highest_modseq;
+	for (uint32_t seq = 1; seq <= mailbox_get_count(box); seq++) {
+		mail_set_seq(mail, seq);
+		test_assert(mail_get_modseq(mail, &modseq) == 0 &&
+			modseq <= highest);
+	}
+	mail_free(&mail);
+	return highest;
+}
+
+/*
+ * The index lost (deleted while no process runs): modseqs can't be
+ * rebuilt from the Maildir, so the rebuilt index must start above every
+ * modseq a client could have seen, or a QRESYNC/CONDSTORE client with
+ * that state would be told nothing changed.  After many changes (so that
+ * the old modseqs are far above the old base), every message's MODSEQ
+ * and HIGHESTMODSEQ must be above the old HIGHESTMODSEQ, and a
+ * CHANGEDSINCE of it must list every message.
+ */
+static void test_modseq_after_index_loss(void)
+{
+	const char *const kw[] = { "$Work", NULL };
+	struct mail_flag_update upd = {
+		.type = MAIL_MODIFY_ADD, .keywords = kw,
+	};
+	struct mailbox_transaction *t;
+	struct mailbox *box;
+	uint32_t *uids;
+	uint64_t old_highest, modseq;
+	unsigned int i, count;
+	struct mail *mail;
+
+	test_begin("modseqs after the index is lost stay above the old ones");
+	test_user_init(&tu, "modseq", NULL);
+	SCRATCH_BEGIN {
+		for (i = 0; i < 5; i++) {
+			(void)test_save(tu.user, "INBOX", t_printf(
+				"Subject: %u\n\nbody\n", i), 0, NULL);
+		}
+		box = test_open(tu.user, "INBOX");
+		for (i = 0; i < 200; i++) {
+			upd.type = i % 2 == 0 ? MAIL_MODIFY_ADD :
+				MAIL_MODIFY_REMOVE;
+			upd.flags = MAIL_FLAGGED;
+			t = mailbox_transaction_begin(box);
+			test_assert(mail_update_flags(t, 1 + i % 5, &upd) == 0);
+			test_assert(mailbox_transaction_commit(&t, NULL,
+				NULL) == 0);
+		}
+		old_highest = highest_modseq_seen(box);
+		mailbox_close(&box);
+	} SCRATCH_END;
+	mail_user_destroy(&tu.user);
+	test_assert(unlink(t_printf("%s/roost-index.sqlite",
+		tu.maildir)) == 0);
+	(void)unlink(t_printf("%s/roost-index.sqlite-wal", tu.maildir));
+	(void)unlink(t_printf("%s/roost-index.sqlite-shm", tu.maildir));
+	test_user_reopen(&tu);
+	test_stderr_capture_begin();
+	SCRATCH_BEGIN {
+		box = test_open(tu.user, "INBOX");
+		test_assert(mailbox_get_count(box) == 5);
+		test_assert(highest_modseq_seen(box) > old_highest);
+		mail = mail_alloc(box);
+		for (uint32_t seq = 1; seq <= 5; seq++) {
+			mail_set_seq(mail, seq);
+			test_assert(mail_get_modseq(mail, &modseq) == 0 &&
+				modseq > old_highest);
+		}
+		mail_free(&mail);
+		test_assert(mailbox_get_changed_uids(box, old_highest,
+			scratch_arena(), &uids, &count) == 0 && count == 5);
+		mailbox_close(&box);
+	} SCRATCH_END;
+	(void)test_stderr_capture_end();
+	test_user_deinit(&tu);
+	test_end();
+}
+
 int main(void)
 {
 	static void (*const tests[])(void) = {
 		test_keyword_race,
 		test_scan_keywords,
+		test_modseq_after_index_loss,
 		test_crash_loop,
 		NULL
 	};
