@@ -36,7 +36,7 @@ static enum imap_cmd_result cmd_subscribe_full(struct imap_cmd *cmd,
 		}
 		if (existence == MAILBOX_EXISTENCE_NONE) {
 			imap_client_send_tagline(client, t_printf(
-				"NO Mailbox doesn't exist: %s", name));
+				"NO Mailbox doesn't exist: %s", vname));
 			return IMAP_CMD_DONE;
 		}
 	}

@@ -899,3 +899,10 @@ namespace inbox {
     ok(c, "SELECT INBOX.work.2024")
     assert ok(c, "STATUS INBOX.work.2024 (MESSAGES)") == [
         "* STATUS INBOX.work.2024 (MESSAGES 0)"]
+
+
+def test_subscribe_missing_mailbox_names_it_in_utf8(srv):
+    # Dovecot names the mailbox decoded ("&AOQ-" is "ä").
+    c = session(srv)
+    assert cmd(c, 'SUBSCRIBE "b&AOQ-r"') == (
+        [], "NO Mailbox doesn't exist: b\u00e4r.")
