@@ -284,8 +284,12 @@ class Worker(threading.Thread):
             if n % self.check_every == 0:
                 self.state.saw_messages(mailbox, fetch_markers(self.conn,
                                                         info.get("EXISTS")))
-                if info.get("EXISTS"):
-                    self.check_flags(mailbox)
+                if info.get("EXISTS") and self.check_flags(mailbox):
+                    # The NOOP may have expunged messages from this
+                    # session's view: sequence numbers from the SELECT
+                    # before would be out of range.
+                    info = self.conn.select(mailbox)
+                    self.state.saw_select(mailbox, info)
             n += 1
             op = self.rng.choices(OPS, OP_WEIGHTS)[0]
             while op not in self.stats.killed_during:
@@ -329,7 +333,8 @@ class Worker(threading.Thread):
         clients change flags meanwhile (file renamed first, index row
         after), so a difference counts only when it stays: the same file
         name flags and the same IMAP flags in two looks 0.3 s apart, with
-        a NOOP (a sync) in between."""
+        a NOOP (a sync) in between.  Returns whether it sent the NOOP
+        (which may change the session's sequence numbers)."""
         path = mailfiles.maildir_path(self.srv, self.user, mailbox)
 
         def look():
@@ -345,7 +350,7 @@ class Worker(threading.Thread):
 
         first = look()
         if not first:
-            return
+            return False
         time.sleep(0.3)
         self.conn.ok("NOOP")
         second = look()
@@ -356,6 +361,7 @@ class Worker(threading.Thread):
                     "(after SELECT, for 0.3 s)" % (mailbox, uid,
                                                    sorted(imap),
                                                    sorted(disk)))
+        return True
 
     def kill(self, pid, op):
         try:
