@@ -132,6 +132,15 @@ void ioloop_destroy(struct ioloop **_ioloop)
 	/* Each free callback unlinks itself. */
 	while ((link = ioloop->resources.next) != &ioloop->resources)
 		link->free(link);
+	/* A bufferevent freed while one of its deferred callbacks was queued
+	   (BEV_OPT_DEFER_CALLBACKS) is kept alive by that callback's
+	   reference, and event_base_free() drops queued callbacks without
+	   running them: run the queue dry (the callbacks are cleared, so
+	   this only finishes the frees). */
+	for (unsigned int i = 0; i < 16; i++) {
+		if (event_base_loop(ioloop->base, EVLOOP_NONBLOCK) != 0)
+			break;
+	}
 	event_base_free(ioloop->base);
 
 	if (current == ioloop) {

@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <event2/buffer.h>
+#include <event2/event.h>
 #include <event2/bufferevent.h>
 
 struct test_ctx {
@@ -539,6 +540,23 @@ static void test_conn_reset(void)
 	test_end();
 }
 
+/* A bufferevent freed while a deferred callback of it is queued holds a
+   reference until the loop runs it: destroying the loop must still free
+   it (LeakSanitizer in make check fails this test otherwise; the auth
+   process leaked one at shutdown). */
+static void test_conn_destroy_with_deferred_callback(void)
+{
+	struct test_ctx ctx;
+
+	test_begin("conn destroyed with a deferred callback queued");
+	ctx_init(&ctx, NULL);
+	bufferevent_trigger(conn_get_bufferevent(ctx.conn), EV_READ,
+		BEV_TRIG_DEFER_CALLBACKS | BEV_TRIG_IGNORE_WATERMARKS);
+	ctx_deinit(&ctx);
+	test_assert(ctx.input_calls == 0);
+	test_end();
+}
+
 static void test_conn_detach(void)
 {
 	struct test_ctx ctx;
@@ -698,6 +716,7 @@ int main(void)
 		test_conn_eof,
 		test_conn_reset,
 		test_conn_detach,
+		test_conn_destroy_with_deferred_callback,
 		test_conn_destroy_in_callback,
 		test_conn_filter,
 		test_conn_memory,
