@@ -143,11 +143,15 @@ void *arena_realloc(struct arena *arena, void *mem, size_t old_size,
 	if (mem == arena->last_alloc) {
 		size_t grow = ALIGN_UP(new_size) - arena->last_size;
 
-		if (ALIGN_UP(new_size) <= arena->last_size)
+		/* the tail may hold what a released scratch frame left */
+		if (ALIGN_UP(new_size) <= arena->last_size) {
+			memset((char *)mem + old_size, 0, new_size - old_size);
 			return mem;
+		}
 		if (b->size - b->used >= grow) {
 			b->used += grow;
 			arena->last_size += grow;
+			memset((char *)mem + old_size, 0, new_size - old_size);
 			return mem;
 		}
 	}
