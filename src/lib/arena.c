@@ -143,7 +143,7 @@ void *arena_realloc(struct arena *arena, void *mem, size_t old_size,
 	if (mem == arena->last_alloc) {
 		size_t grow = ALIGN_UP(new_size) - arena->last_size;
 
-		/* the tail may hold what a released scratch frame left */
+		/* the tail may hold what the caller wrote before shrinking */
 		if (ALIGN_UP(new_size) <= arena->last_size) {
 			memset((char *)mem + old_size, 0, new_size - old_size);
 			return mem;
