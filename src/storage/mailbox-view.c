@@ -650,6 +650,8 @@ static int mailbox_sync_once(struct mailbox *box,
 	if (box->index_generation != mail_index_get_generation(index)) {
 		if (mailbox_index_attach(box) < 0)
 			return -1;
+		/* attaching may have reopened the index */
+		index = box->user->index;
 		full = true;
 	}
 	if (view_claim_recent(box, index) < 0) {
