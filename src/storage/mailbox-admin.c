@@ -14,8 +14,12 @@ static struct mail_index *admin_index(struct mailbox *box)
 	struct mail_index *index = mail_user_get_index(box->user);
 
 	if (index != NULL && box->index_generation !=
-	    mail_index_get_generation(index) && mailbox_index_attach(box) < 0)
-		return NULL;
+	    mail_index_get_generation(index)) {
+		if (mailbox_index_attach(box) < 0)
+			return NULL;
+		/* attaching may have reopened the index */
+		index = mail_user_get_index(box->user);
+	}
 	return index;
 }
 
