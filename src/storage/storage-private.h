@@ -186,7 +186,22 @@ int mail_location_parse(struct mail_user *user, const char *str,
 int mail_user_expand(struct mail_user *user, const char *str,
 	const char **result_r, const char **error_r);
 
-/* ---- mailboxes (mailbox.c) ---- */
+/* ---- mailboxes (mailbox.c; changes in mailbox-change.c) ---- */
+/* Dovecot's checks of a name inside its namespace, in its order and with
+   its texts (create adds those of a new name).  NULL when it passes. */
+const char *mailbox_name_problem(struct mail_namespace *ns,
+	const char *name, bool create);
+/* The namespace checks of vname.  0, or -1 with the error set. */
+int mailbox_name_check(struct mail_user *user, const char *vname,
+	bool create, struct mail_namespace **ns_r,
+	const char **storage_name_r);
+/* Resolves a name for an operation that needs a real mailbox name (the
+   namespace's auto mailboxes created first).  0 or -1. */
+int mailbox_resolve(struct mail_user *user, const char *vname,
+	struct mail_namespace **ns_r, struct mail_storage **storage_r,
+	const char **storage_name_r);
+/* An auto = create/subscribe mailbox, which always exists. */
+bool mailbox_is_auto(struct mail_namespace *ns, const char *storage_name);
 /* Looks up or creates the index row of box; fills index_id,
    uidvalidity etc.  0 or -1. */
 int mailbox_index_attach(struct mailbox *box);
