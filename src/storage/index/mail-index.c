@@ -1,9 +1,10 @@
 /*
  * mail-index.c - opening, checking, rebuilding and using the user's SQLite
- * index (see mail-index.h and docs/index.md).
+ * index (see mail-index.h and docs/index.md); the tables are in
+ * mail-index-schema.c.
  */
 #include "lib.h"
-#include "mail-index.h"
+#include "mail-index-private.h"
 #include "buf.h"
 #include "file.h"
 #include "hash.h"
@@ -27,36 +28,6 @@
 /* Most statements kept prepared per connection. */
 #define MAIL_INDEX_MAX_CACHED_STMTS 96
 
-struct mail_index_stmt {
-	const char *sql;
-	sqlite3_stmt *stmt;
-};
-
-struct mail_index {
-	sqlite3 *db;
-	char *dir;
-	char *path;
-	char *log_prefix;
-	char *error;
-	struct hash_table *stmts; /* sql -> struct mail_index_stmt */
-	unsigned int stmts_count;
-	ino_t ino;
-	dev_t dev;
-	uint64_t generation;
-	/* Highest modseq recovered from a broken database, or 0. */
-	uint64_t salvaged_modseq;
-	unsigned int write_depth, read_depth;
-	unsigned int busy_timeout_msecs;
-	uint64_t busy_start_usecs;
-	bool corrupted;
-	/* sessions of this process using the connection */
-	unsigned int refcount;
-	/* in open_indexes (a replaced or corrupted database leaves the
-	   list, its last users keep it until they notice) */
-	struct mail_index *next_open;
-	bool listed;
-};
-
 /* The databases open in this process.  Sessions of one user share the
    connection, and with it the page cache, the parsed schema and the
    prepared statements: an idle session costs little more than its view.
@@ -64,73 +35,6 @@ struct mail_index {
    a return to the event loop, so sharing is safe. */
 static struct mail_index *open_indexes;
 
-static const char *const schema_sql[] = {
-	"CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID",
-	/* One row per mailbox, keyed by its directory.  stamp is the store's
-	   change stamp of the last full scan (NULL: never scanned).
-	   history_modseq: the expunge history is complete for modseqs above
-	   it. */
-	"CREATE TABLE mailbox ("
-	" id INTEGER PRIMARY KEY,"
-	" path TEXT NOT NULL UNIQUE,"
-	" uidvalidity INTEGER NOT NULL DEFAULT 0,"
-	" uidnext INTEGER NOT NULL DEFAULT 1,"
-	" highest_modseq INTEGER NOT NULL DEFAULT 1,"
-	" history_modseq INTEGER NOT NULL DEFAULT 0,"
-	" first_recent_uid INTEGER NOT NULL DEFAULT 1,"
-	" stamp BLOB,"
-	" keywords TEXT NOT NULL DEFAULT '',"
-	" guid TEXT)",
-	/* Per message state; id = mailbox id << 32 | uid.  Kept narrow so
-	   that loading a view reads few pages. */
-	"CREATE TABLE msg ("
-	" id INTEGER PRIMARY KEY,"
-	" mailbox_id INTEGER NOT NULL,"
-	" flags INTEGER NOT NULL,"
-	" keywords BLOB,"
-	" modseq INTEGER NOT NULL)",
-	"CREATE INDEX msg_modseq ON msg (mailbox_id, modseq)",
-	/* Per message data: the store key, sizes, dates and the parse
-	   cache (cached = 1 once the parse columns are filled). */
-	"CREATE TABLE mail ("
-	" id INTEGER PRIMARY KEY,"
-	" key TEXT NOT NULL,"
-	" guid TEXT,"
-	" psize INTEGER,"
-	" vsize INTEGER,"
-	" received INTEGER,"
-	" saved INTEGER,"
-	" cached INTEGER NOT NULL DEFAULT 0,"
-	" envelope TEXT,"
-	" bodystructure TEXT,"
-	" body TEXT,"
-	" parts BLOB,"
-	" sent_date INTEGER,"
-	" sent_tz INTEGER,"
-	" base_subject TEXT,"
-	" subject_reply INTEGER,"
-	" sort_from TEXT,"
-	" sort_to TEXT,"
-	" sort_cc TEXT,"
-	" display_from TEXT,"
-	" display_to TEXT,"
-	" message_id TEXT,"
-	" in_reply_to TEXT,"
-	" refs TEXT,"
-	" hdrs BLOB,"
-	" fts INTEGER NOT NULL DEFAULT 0)",
-	/* Expunge history for QRESYNC. */
-	"CREATE TABLE expunged ("
-	" id INTEGER PRIMARY KEY,"
-	" mailbox_id INTEGER NOT NULL,"
-	" modseq INTEGER NOT NULL)",
-	"CREATE INDEX expunged_modseq ON expunged (mailbox_id, modseq)",
-	/* Full text: case-folded decoded text, trigram tokens so that a
-	   MATCH of a phrase is an exact substring search.  rowid = msg id. */
-	"CREATE VIRTUAL TABLE fts USING fts5(hdr, body,"
-	" tokenize = 'trigram case_sensitive 1', detail = full)",
-	NULL
-};
 
 static void index_warning(struct mail_index *index, const char *fmt, ...)
 	ATTR_FORMAT(2, 3);
@@ -196,7 +100,7 @@ bool mail_index_is_corrupted(const struct mail_index *index)
 	return index->corrupted;
 }
 
-static uint64_t now_usecs(void)
+uint64_t mail_index_now_usecs(void)
 {
 	struct timeval tv;
 
@@ -285,154 +189,6 @@ static uint64_t index_salvage_modseq(const char *path)
 	}
 	sqlite3_close(db);
 	return max;
-}
-
-static int index_exec_db(sqlite3 *db, const char *sql, const char **error_r)
-{
-	char *errmsg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &errmsg) != SQLITE_OK) {
-		*error_r = t_printf("%s: %s", sql,
-			errmsg != NULL ? errmsg : sqlite3_errmsg(db));
-		sqlite3_free(errmsg);
-		return -1;
-	}
-	return 0;
-}
-
-static int index_create_schema(struct mail_index *index, const char **error_r)
-{
-	sqlite3_stmt *stmt;
-	unsigned int i;
-
-	if (index_exec_db(index->db, "BEGIN IMMEDIATE", error_r) < 0)
-		return -1;
-	for (i = 0; schema_sql[i] != NULL; i++) {
-		if (index_exec_db(index->db, schema_sql[i], error_r) < 0) {
-			(void)sqlite3_exec(index->db, "ROLLBACK", NULL, NULL,
-				NULL);
-			return -1;
-		}
-	}
-	index->generation = now_usecs();
-	if (sqlite3_prepare_v2(index->db,
-			"INSERT INTO meta (key, value) VALUES "
-			"('generation', ?1), ('salvaged_modseq', ?2)",
-			-1, &stmt, NULL) != SQLITE_OK) {
-		*error_r = t_strdup(sqlite3_errmsg(index->db));
-		(void)sqlite3_exec(index->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)index->generation);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)index->salvaged_modseq);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		*error_r = t_strdup(sqlite3_errmsg(index->db));
-		sqlite3_finalize(stmt);
-		(void)sqlite3_exec(index->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	sqlite3_finalize(stmt);
-	if (index_exec_db(index->db, t_printf("PRAGMA user_version = %d",
-			MAIL_INDEX_SCHEMA_VERSION), error_r) < 0 ||
-	    index_exec_db(index->db, "COMMIT", error_r) < 0) {
-		(void)sqlite3_exec(index->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Reads the schema version and the meta values.  Returns 1 when the
- * database is usable, 0 when it is empty (no schema yet), -1 with *reason_r
- * when it must be rebuilt.
- */
-static int index_check_schema(struct mail_index *index,
-	const char **reason_r)
-{
-	sqlite3_stmt *stmt;
-	int version = -1, ret;
-
-	if (sqlite3_prepare_v2(index->db, "PRAGMA user_version", -1, &stmt,
-			NULL) != SQLITE_OK) {
-		*reason_r = t_strdup(sqlite3_errmsg(index->db));
-		return -1;
-	}
-	ret = sqlite3_step(stmt);
-	if (ret == SQLITE_ROW)
-		version = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
-	if (ret != SQLITE_ROW) {
-		*reason_r = t_strdup(sqlite3_errmsg(index->db));
-		return -1;
-	}
-	if (version == 0) {
-		/* no schema: empty or foreign database */
-		if (sqlite3_prepare_v2(index->db,
-				"SELECT count(*) FROM sqlite_master", -1,
-				&stmt, NULL) != SQLITE_OK) {
-			*reason_r = t_strdup(sqlite3_errmsg(index->db));
-			return -1;
-		}
-		ret = sqlite3_step(stmt);
-		version = ret == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
-		sqlite3_finalize(stmt);
-		if (version != 0) {
-			*reason_r = "unknown schema";
-			return -1;
-		}
-		return 0;
-	}
-	if (version != MAIL_INDEX_SCHEMA_VERSION) {
-		*reason_r = t_printf("schema version %d, expected %d", version,
-			MAIL_INDEX_SCHEMA_VERSION);
-		return -1;
-	}
-	if (sqlite3_prepare_v2(index->db,
-			"SELECT key, value FROM meta", -1, &stmt,
-			NULL) != SQLITE_OK) {
-		*reason_r = t_strdup(sqlite3_errmsg(index->db));
-		return -1;
-	}
-	while ((ret = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *key = (const char *)sqlite3_column_text(stmt, 0);
-
-		if (key == NULL)
-			continue;
-		if (strcmp(key, "generation") == 0) {
-			index->generation =
-				(uint64_t)sqlite3_column_int64(stmt, 1);
-		} else if (strcmp(key, "salvaged_modseq") == 0) {
-			index->salvaged_modseq =
-				(uint64_t)sqlite3_column_int64(stmt, 1);
-		}
-	}
-	sqlite3_finalize(stmt);
-	if (ret != SQLITE_DONE) {
-		*reason_r = t_strdup(sqlite3_errmsg(index->db));
-		return -1;
-	}
-	if (index->generation == 0) {
-		*reason_r = "missing generation";
-		return -1;
-	}
-	/* Touch every table once: a table whose root page is gone fails
-	   here rather than in the middle of a session. */
-	if (sqlite3_prepare_v2(index->db,
-			"SELECT (SELECT count(*) FROM mailbox LIMIT 1),"
-			" (SELECT id FROM msg LIMIT 1),"
-			" (SELECT id FROM mail LIMIT 1),"
-			" (SELECT id FROM expunged LIMIT 1)", -1, &stmt,
-			NULL) != SQLITE_OK) {
-		*reason_r = t_strdup(sqlite3_errmsg(index->db));
-		return -1;
-	}
-	ret = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (ret != SQLITE_ROW) {
-		*reason_r = t_strdup(sqlite3_errmsg(index->db));
-		return -1;
-	}
-	return 1;
 }
 
 /*
@@ -972,7 +728,7 @@ uint64_t mail_index_modseq_base(struct mail_index *index, bool brand_new)
 
 	if (brand_new && index->salvaged_modseq == 0)
 		return 1;
-	base = now_usecs();
+	base = mail_index_now_usecs();
 	if (base <= index->salvaged_modseq)
 		base = index->salvaged_modseq + 1;
 	return base;
