@@ -142,6 +142,76 @@ static int sync_locked(const char *dir, const char *uidvalidity_root,
 		set->fsync != MAILDIR_FSYNC_NEVER, error_r);
 }
 
+/*
+ * The common case without dovecot-uidlist.lock: re-reads the uidlist and
+ * scans the folder unlocked, and keeps the result only when the sync would
+ * change nothing (every file has a UID, every record its file, nothing to
+ * move or write), as Dovecot reads the uidlist unlocked until it finds new
+ * files.  Any difference (also one caused by a change racing the reads:
+ * the uidlist is replaced by rename() or appended with whole lines, an
+ * unfinished last line is ignored) or error returns 0 with st emptied, and
+ * the caller syncs under the lock.  1 when the unlocked result stands.
+ * Saves a lock file created and deleted per sync (an inode allocation,
+ * expensive on ext4 with many recently deleted inodes).
+ */
+static int sync_unlocked(const char *dir, struct maildir_uidlist *ul,
+	bool move_new_to_cur, struct sync_state *st, uint32_t *first_new_uid_r)
+{
+	const char *path = t_printf("%s/" MAILDIR_UIDLIST_NAME, dir);
+	const char *error;
+	unsigned int i;
+	bool complete = true;
+
+	if (maildir_uidlist_refresh(ul, path, &error) !=
+		    MAILDIR_UIDLIST_READ_OK ||
+	    maildir_uidlist_get_uid_validity(ul) == 0 ||
+	    !maildir_uidlist_is_written(ul))
+		return 0;
+	*first_new_uid_r = maildir_uidlist_get_next_uid(ul);
+	if (maildir_scan(dir, st->arena, &st->files, &st->count,
+			&error) < 0) {
+		st->files = NULL;
+		st->count = 0;
+		return 0;
+	}
+	for (i = 0; i < st->count && move_new_to_cur; i++) {
+		if (st->files[i].in_new)
+			complete = false;
+	}
+	if (complete) {
+		st->by_base = index_files(st->arena, st->files, st->count);
+		for (i = maildir_uidlist_count(ul); i > 0 && complete; i--) {
+			const struct maildir_uidlist_rec *rec =
+				maildir_uidlist_rec_at(ul, i - 1);
+
+			if (sync_lookup(st, rec->filename) == NULL)
+				complete = false;
+		}
+		for (i = 0; i < st->count && complete; i++) {
+			if (sync_lookup(st, st->files[i].fname) ==
+				    &st->files[i] &&
+			    maildir_uidlist_lookup_filename(ul,
+				    st->files[i].fname) == NULL)
+				complete = false;
+		}
+	}
+	if (complete) {
+		/* the records' current names (flags changed by renames) */
+		for (i = 0; i < st->count; i++) {
+			if (sync_lookup(st, st->files[i].fname) ==
+			    &st->files[i])
+				(void)maildir_uidlist_update_filename(ul,
+					st->files[i].fname);
+		}
+		return 1;
+	}
+	if (st->by_base != NULL)
+		hash_destroy(&st->by_base);
+	st->files = NULL;
+	st->count = 0;
+	return 0;
+}
+
 int maildir_sync(const char *dir, const char *uidvalidity_root,
 	struct maildir_uidlist *ul, const struct maildir_settings *set,
 	bool move_new_to_cur, struct arena *arena,
@@ -155,19 +225,26 @@ int maildir_sync(const char *dir, const char *uidvalidity_root,
 	int ret;
 
 	memset(&st, 0, sizeof(st));
-	ret = maildir_uidlist_lock(dir, set->lock_timeout_secs,
-		set->file_mode, &lock, error_r);
-	if (ret <= 0) {
-		if (ret == 0)
-			*error_r = t_printf("Timeout while waiting for lock "
-				"%s/" MAILDIR_UIDLIST_NAME ".lock", dir);
-		return -1;
-	}
 	st.arena = arena_create("maildir sync", 4096);
-	first_new_uid = maildir_uidlist_get_next_uid(ul);
-	ret = sync_locked(dir, uidvalidity_root, ul, set, move_new_to_cur,
-		&st, &first_new_uid, error_r);
-	maildir_uidlist_unlock(&lock);
+	ret = sync_unlocked(dir, ul, move_new_to_cur, &st, &first_new_uid);
+	if (ret == 0) {
+		ret = maildir_uidlist_lock(dir, set->lock_timeout_secs,
+			set->file_mode, &lock, error_r);
+		if (ret <= 0) {
+			if (ret == 0)
+				*error_r = t_printf("Timeout while waiting "
+					"for lock %s/" MAILDIR_UIDLIST_NAME
+					".lock", dir);
+			arena_destroy(&st.arena);
+			return -1;
+		}
+		first_new_uid = maildir_uidlist_get_next_uid(ul);
+		ret = sync_locked(dir, uidvalidity_root, ul, set,
+			move_new_to_cur, &st, &first_new_uid, error_r);
+		maildir_uidlist_unlock(&lock);
+	} else {
+		ret = 0;
+	}
 	if (ret < 0) {
 		*error_r = t_strdup(*error_r);
 		if (st.by_base != NULL)

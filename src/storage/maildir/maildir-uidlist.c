@@ -763,6 +763,12 @@ bool maildir_uidlist_need_recreate(const struct maildir_uidlist *ul)
 		ul->recs.count && ul->file_records > ul->written_count;
 }
 
+bool maildir_uidlist_is_written(const struct maildir_uidlist *ul)
+{
+	return ul->written_count == ul->recs.count &&
+		!maildir_uidlist_need_recreate(ul);
+}
+
 void maildir_uidlist_set_recreate(struct maildir_uidlist *ul)
 {
 	ul->recreate = true;

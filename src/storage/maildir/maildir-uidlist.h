@@ -179,6 +179,9 @@ bool maildir_uidlist_remove(struct maildir_uidlist *ul, uint32_t uid);
 /* True when the next write must rewrite the whole file (old version, no
    mailbox GUID, changed records, removed records, repaired damage). */
 bool maildir_uidlist_need_recreate(const struct maildir_uidlist *ul);
+/* True when the file holds every record and no rewrite is due: the next
+   maildir_uidlist_write() would write nothing. */
+bool maildir_uidlist_is_written(const struct maildir_uidlist *ul);
 
 /*
  * Appends the file image to out: the header (when first_idx is 0) and the

@@ -1,7 +1,8 @@
 /*
  * test-maildir-ops.c - unit tests for message operations: scan, save
  * (LF/CRLF conversion, S=/W=, new/ vs cur/), new -> cur, flag renames
- * racing with another renamer, expunge, copy (hard link and data), sync.
+ * racing with another renamer, expunge, copy (hard link and data), sync
+ * (without the uidlist lock when nothing changed).
  */
 #include "lib.h"
 #include "buf.h"
@@ -264,6 +265,67 @@ static void test_sync(void)
 	test_end();
 }
 
+static void test_sync_unlocked(void)
+{
+	const char *dir = make_maildir("sync-unlocked");
+	const char *lock = t_printf("%s/dovecot-uidlist.lock", dir);
+	struct maildir_uidlist *ul = maildir_uidlist_create();
+	struct maildir_uidlist *ul2 = maildir_uidlist_create();
+	struct maildir_sync_rec *recs;
+	struct maildir_settings set;
+	const char *error;
+	unsigned int count;
+
+	test_begin("sync: unchanged folder without the lock, changes with it");
+	maildir_settings_init(&set);
+	set.fsync = MAILDIR_FSYNC_NEVER;
+	set.lock_timeout_secs = 1;
+	test_assert(file_write_atomic(t_printf("%s/new/1000.M1P1.h", dir),
+		"a\n", 2, 0600, false, &error) == 0);
+	test_assert(file_write_atomic(t_printf("%s/cur/1001.M1P1.h:2,", dir),
+		"b\n", 2, 0600, false, &error) == 0);
+	test_assert(maildir_sync(dir, dir, ul, &set, false, scratch_arena(),
+		&recs, &count, &error) == 0);
+	test_assert(count == 2);
+	/* someone else holds the lock (an empty lock file: not stale for
+	   2 minutes): a sync that changes nothing needs no lock, and sees
+	   a flag rename done outside */
+	test_assert(file_write_atomic(lock, "", 0, 0600, false,
+		&error) == 0);
+	test_assert(rename(t_printf("%s/cur/1001.M1P1.h:2,", dir),
+		t_printf("%s/cur/1001.M1P1.h:2,S", dir)) == 0);
+	test_assert(maildir_sync(dir, dir, ul2, &set, false, scratch_arena(),
+		&recs, &count, &error) == 0);
+	test_assert(count == 2 && recs[0].uid == 1 && recs[0].in_new &&
+		!recs[0].is_new && recs[1].uid == 2 &&
+		strcmp(recs[1].fname, "1001.M1P1.h:2,S") == 0 &&
+		recs[1].flags == MAILDIR_FLAG_SEEN);
+	test_assert(maildir_sync(dir, dir, ul, &set, false, scratch_arena(),
+		&recs, &count, &error) == 0);
+	test_assert(count == 2);
+	/* moving new/ to cur/, a new file and an expunge need the lock */
+	test_assert(maildir_sync(dir, dir, ul2, &set, true, scratch_arena(),
+		&recs, &count, &error) < 0);
+	test_assert(access(t_printf("%s/new/1000.M1P1.h", dir), F_OK) == 0);
+	test_assert(file_write_atomic(t_printf("%s/new/1002.M1P1.h", dir),
+		"c\n", 2, 0600, false, &error) == 0);
+	test_assert(maildir_sync(dir, dir, ul2, &set, false, scratch_arena(),
+		&recs, &count, &error) < 0);
+	test_assert(unlink(t_printf("%s/new/1002.M1P1.h", dir)) == 0);
+	test_assert(unlink(t_printf("%s/new/1000.M1P1.h", dir)) == 0);
+	test_assert(maildir_sync(dir, dir, ul2, &set, false, scratch_arena(),
+		&recs, &count, &error) < 0);
+	/* the holder is gone: the same sync goes through */
+	test_assert(unlink(lock) == 0);
+	test_assert(maildir_sync(dir, dir, ul2, &set, false, scratch_arena(),
+		&recs, &count, &error) == 0);
+	test_assert(count == 1 && recs[0].uid == 2);
+	test_assert(maildir_uidlist_count(ul2) == 1);
+	maildir_uidlist_destroy(&ul);
+	maildir_uidlist_destroy(&ul2);
+	test_end();
+}
+
 static void test_settings(void)
 {
 	enum maildir_fsync_mode mode;
@@ -288,6 +350,7 @@ int main(void)
 		test_flags_expunge,
 		test_copy,
 		test_sync,
+		test_sync_unlocked,
 		test_settings,
 		NULL
 	};
