@@ -318,9 +318,16 @@ void service_process_started(struct service_process *p)
 void service_process_exited(struct service_process *p, int status)
 {
 	struct service *service = p->service;
-	bool failed, initialized = p->initialized;
+	bool failed, initialized;
 	time_t now = time(NULL);
 
+	/* Status reports the process sent before it died may still wait in
+	   the pipe (the loop saw SIGCHLD first): read them, or a process
+	   that did start (and served a client) counts as a startup failure
+	   and the service is throttled (seen in the SIGKILL crash loop). */
+	if (service->status_fd[0] != -1)
+		service_status_input(service);
+	initialized = p->initialized;
 	failed = service_process_log_exit(p, status);
 	if (p->available_count > 0) {
 		i_assert(service->process_avail > 0);
