@@ -90,6 +90,7 @@ static int maildir_storage_init(struct mail_storage *storage,
 	maildir_settings_init(&mstorage->set);
 	mstorage->set.save_crlf = storage->save_crlf;
 	mstorage->set.copy_with_hardlinks = storage->copy_with_hardlinks;
+	mstorage->set.very_dirty_syncs = storage->very_dirty_syncs;
 	mstorage->set.fsync = storage->fsync_mode == MAIL_FSYNC_ALWAYS ?
 		MAILDIR_FSYNC_ALWAYS :
 		storage->fsync_mode == MAIL_FSYNC_NEVER ?
@@ -525,10 +526,13 @@ static int maildir_stamp_check(struct backend_mailbox *bbox,
 	   "Dirty syncs") is trusted, for new/ too, or every APPEND would
 	   make the next one rescan the mailbox.  The stat() of the stamp
 	   makes a later change get a newer mtime on file systems with
-	   multigrain timestamps (Linux 6.13+: ext4, xfs, btrfs, tmpfs). */
+	   multigrain timestamps (Linux 6.13+: ext4, xfs, btrfs, tmpfs).
+	   maildir_very_dirty_syncs trusts cur/ (ours alone) here too; a
+	   changed mtime is still looked at, as Dovecot does. */
 	if (old.own_change == 0 &&
 	    (mtime_is_dirty(old.new_mtime_ns, old.taken_ns) ||
-	     mtime_is_dirty(old.cur_mtime_ns, old.taken_ns)))
+	     (!bbox->storage->very_dirty_syncs &&
+	      mtime_is_dirty(old.cur_mtime_ns, old.taken_ns))))
 		*changed_r = true;
 	return 0;
 }

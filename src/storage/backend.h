@@ -81,6 +81,9 @@ struct mail_storage {
 	enum mail_fsync_mode fsync_mode;
 	bool copy_with_hardlinks;
 	bool save_crlf;
+	/* maildir_very_dirty_syncs: trust an unchanged cur/ mtime even when
+	   it was recent at the last scan (cur/ is ours alone). */
+	bool very_dirty_syncs;
 	/* Mode for new files/dirs (0600/0700 unless the root says
 	   otherwise, as Dovecot derives from the root directory). */
 	mode_t file_mode, dir_mode;

@@ -71,6 +71,7 @@ static int ns_add_storage(struct mail_user *user,
 	storage->fsync_mode = user->fsync_mode;
 	storage->copy_with_hardlinks = user->copy_with_hardlinks;
 	storage->save_crlf = user->save_crlf;
+	storage->very_dirty_syncs = user->very_dirty_syncs;
 	storage->file_mode = 0600;
 	storage->dir_mode = 0700;
 	storage->lock_timeout_secs = user->lock_timeout_secs;

@@ -256,3 +256,21 @@ def test_uidvalidity_change_ends_session(srv):
     assert lines[-1] in ("* BYE Mailbox UIDVALIDITY changed",
                          "* BYE IMAP session state is inconsistent, please "
                          "relogin."), lines
+
+
+@pytest.mark.parametrize("very_dirty", ["no", "yes"])
+def test_maildir_very_dirty_syncs(make_server, very_dirty):
+    # "yes" only trusts a cur/ mtime that is unchanged but was recent at
+    # the last scan (cur/ is assumed to be the server's alone); a changed
+    # mtime is still looked at, as in Dovecot 2.3 (checked with
+    # ROOST_E2E_SERVER=dovecot), and so is new/.
+    srv = make_server(extra_config=NS_CONFIG +
+                      "maildir_very_dirty_syncs = %s\n" % very_dirty)
+    a, b = two_sessions(srv, 2, flags="")
+    files = cur_files(srv, "alice")
+    set_file_flags(files[1], "F")
+    assert ok(a, "NOOP") == ["* 2 FETCH (FLAGS (\\Flagged))"]
+    deliver(srv, "alice")
+    assert "* 3 EXISTS" in ok(a, "NOOP")
+    untagged, tagged = cmd(a, "FETCH 2 (FLAGS)")
+    assert untagged == ["* 2 FETCH (FLAGS (\\Flagged))"], untagged
