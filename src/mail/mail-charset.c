@@ -247,7 +247,7 @@ static int charset_to_utf8(const char *charset, const void *src,
 	size_t size, struct buf *out, bool *unknown_r, bool *invalid_r)
 {
 	struct charset_translation *t;
-	bool invalid;
+	bool invalid = false;
 	int ret;
 
 	*unknown_r = false;
