@@ -13,7 +13,7 @@
 #   bench/run-imap.sh [roost|dovecot ...]      (default: both)
 #
 # Environment: ROOST_BUILD (default ./build; use a release build:
-# meson setup build-release --buildtype=release -Dwerror=false),
+# meson setup build-release --buildtype=release),
 # BENCH_REPEAT (default 5), BENCH_SESSIONS (idle sessions for the memory
 # growth, default 20), BENCH_ONLY (a comma list of fetch,search,append,
 # idle,select,memory).
