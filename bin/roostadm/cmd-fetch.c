@@ -275,37 +275,35 @@ static void print_unparenthesized(struct adm_print *print, const char *value)
 	adm_print(print, value);
 }
 
-static int fetch_imap_envelope(struct fetch_msg *msg,
-	const struct fetch_field *field ATTR_UNUSED)
+/* imap.envelope/body/bodystructure: the IMAP value without its outer
+   parentheses, as doveadm prints it. */
+static int fetch_imap_value(struct fetch_msg *msg,
+	int (*get)(struct mail *mail, const char **value_r))
 {
 	const char *value;
 
-	if (mail_get_envelope(msg->mail, &value) < 0)
+	if (get(msg->mail, &value) < 0)
 		return -1;
 	print_unparenthesized(msg->print, value);
 	return 0;
+}
+
+static int fetch_imap_envelope(struct fetch_msg *msg,
+	const struct fetch_field *field ATTR_UNUSED)
+{
+	return fetch_imap_value(msg, mail_get_envelope);
 }
 
 static int fetch_imap_body(struct fetch_msg *msg,
 	const struct fetch_field *field ATTR_UNUSED)
 {
-	const char *value;
-
-	if (mail_get_body(msg->mail, &value) < 0)
-		return -1;
-	print_unparenthesized(msg->print, value);
-	return 0;
+	return fetch_imap_value(msg, mail_get_body);
 }
 
 static int fetch_imap_bodystructure(struct fetch_msg *msg,
 	const struct fetch_field *field ATTR_UNUSED)
 {
-	const char *value;
-
-	if (mail_get_bodystructure(msg->mail, &value) < 0)
-		return -1;
-	print_unparenthesized(msg->print, value);
-	return 0;
+	return fetch_imap_value(msg, mail_get_bodystructure);
 }
 
 static int fetch_empty(struct fetch_msg *msg,
