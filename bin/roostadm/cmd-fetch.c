@@ -143,15 +143,22 @@ static int fetch_flags(struct fetch_msg *msg,
 	return 0;
 }
 
+/* modseq, size.physical, size.virtual: one number. */
+static int fetch_num(struct fetch_msg *msg,
+	int (*get)(struct mail *mail, uint64_t *value_r))
+{
+	uint64_t value;
+
+	if (get(msg->mail, &value) < 0)
+		return -1;
+	adm_print_num(msg->print, value);
+	return 0;
+}
+
 static int fetch_modseq(struct fetch_msg *msg,
 	const struct fetch_field *field ATTR_UNUSED)
 {
-	uint64_t modseq;
-
-	if (mail_get_modseq(msg->mail, &modseq) < 0)
-		return -1;
-	adm_print_num(msg->print, modseq);
-	return 0;
+	return fetch_num(msg, mail_get_modseq);
 }
 
 /* The message's bytes as stored, from offset start for size bytes. */
@@ -197,23 +204,13 @@ static int fetch_text(struct fetch_msg *msg,
 static int fetch_size_physical(struct fetch_msg *msg,
 	const struct fetch_field *field ATTR_UNUSED)
 {
-	uint64_t size;
-
-	if (mail_get_physical_size(msg->mail, &size) < 0)
-		return -1;
-	adm_print_num(msg->print, size);
-	return 0;
+	return fetch_num(msg, mail_get_physical_size);
 }
 
 static int fetch_size_virtual(struct fetch_msg *msg,
 	const struct fetch_field *field ATTR_UNUSED)
 {
-	uint64_t size;
-
-	if (mail_get_virtual_size(msg->mail, &size) < 0)
-		return -1;
-	adm_print_num(msg->print, size);
-	return 0;
+	return fetch_num(msg, mail_get_virtual_size);
 }
 
 /* doveadm's date layout: local time "YYYY-MM-DD HH:MM:SS". */
